@@ -1,0 +1,30 @@
+/**
+ * Prints one closing line for the whole suite, summed over the unit (Vitest) and end-to-end
+ * (Playwright) reports: `tests: N passed, N failed, N skipped`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+interface Counts { passed: number; failed: number; skipped: number }
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const missing: string[] = [];
+
+function read(path: string): any | undefined {
+  if (!existsSync(path)) { missing.push(path); return undefined; }
+  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { missing.push(path); return undefined; }
+}
+
+const unit = read('test-results/unit.json');
+if (unit) {
+  total.passed += unit.numPassedTests ?? 0;
+  total.failed += (unit.numFailedTests ?? 0);
+  total.skipped += (unit.numPendingTests ?? 0) + (unit.numTodoTests ?? 0);
+  if (unit.success === false && (unit.numFailedTests ?? 0) === 0) total.failed += (unit.numFailedTestSuites ?? 1) || 1;
+}
+const e2e = read('test-results/e2e.json');
+if (e2e?.stats) {
+  total.passed += (e2e.stats.expected ?? 0) + (e2e.stats.flaky ?? 0);
+  total.failed += e2e.stats.unexpected ?? 0;
+  total.skipped += e2e.stats.skipped ?? 0;
+}
+for (const m of missing) console.log(`unroll: no report at ${m} (that stage did not run to the end)`);
+console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
