@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { checkDeclared, ok, shapeError } from './common';
+import type { NodeSpec, PortDecl } from './types';
+
+export const DelayParams = z.strictObject({
+  /** Size of the delayed value; its input must have this size. */
+  size: z.number().int().min(1).max(1 << 16).default(16),
+  /** The value at t = 1: zeros, or a learned vector `h0 [size]` broadcast over the batch. */
+  init: z.enum(['zeros', 'learned']).default('zeros'),
+});
+export type DelayParams = z.infer<typeof DelayParams>;
+
+const PORTS: PortDecl[] = [
+  { name: 'in', direction: 'in', roles: ['sequence', 'state'], dtype: 'real', description: 'x_t, a per-step value of size `size`' },
+  { name: 'out', direction: 'out', roles: ['state'], dtype: 'real', description: 'x_{t−1} (h0 at t = 1): the state carried into step t' },
+];
+
+/**
+ * `y_t = x_{t−1}`, `y_1 = h0`: the only node that may close a cycle. Its output shape comes from its
+ * `size` param, not from its input, so shapes inside a recurrence are known in one pass; the input is
+ * checked against `size`. It has no kernel: the scheduler shifts values through time.
+ */
+export const Delay: NodeSpec<DelayParams> = {
+  type: 'Delay',
+  version: 1,
+  category: 'structure',
+  title: 'Delay',
+  description:
+    'Passes on the value of the previous time step (its initial value at the first step): the state of a recurrence, and the only way to close a cycle.',
+  params: DelayParams,
+  ports: () => PORTS,
+  shape: (p, inputs) => {
+    const bad = checkDeclared(PORTS, inputs);
+    if (bad) return bad;
+    const x = inputs.in;
+    if (x !== undefined && x.dim !== p.size) {
+      return shapeError('dim-mismatch', 'in', `input "in" has size ${x.dim}, but this Delay's size is ${p.size}; set its size to ${x.dim}`);
+    }
+    return ok({ out: { role: 'state', dim: p.size, dtype: 'real' } });
+  },
+  paramTensors: (p) => (p.init === 'learned' ? [{ name: 'h0', shape: [p.size], trainable: true, init: 'zeros' }] : []),
+  equation: String.raw`y_t = x_{t-1},\quad y_1 = h_0`,
+  closesCycles: true,
+};

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { Add } from '../../../src/nodes/add';
+import { CrossEntropy } from '../../../src/nodes/cross-entropy';
+import { Delay } from '../../../src/nodes/delay';
+import { Input } from '../../../src/nodes/input';
+import { Linear } from '../../../src/nodes/linear';
+import { MSE } from '../../../src/nodes/mse';
+import { Multiply } from '../../../src/nodes/multiply';
+import { OneMinus } from '../../../src/nodes/one-minus';
+import { Sigmoid } from '../../../src/nodes/sigmoid';
+import { Softmax } from '../../../src/nodes/softmax';
+import { Tanh } from '../../../src/nodes/tanh';
+import type { NodeSpec, PortShape } from '../../../src/nodes/types';
+
+const seq = (dim: number): PortShape => ({ role: 'sequence', dim, dtype: 'real' });
+const vec = (dim: number): PortShape => ({ role: 'vector', dim, dtype: 'real' });
+const state = (dim: number): PortShape => ({ role: 'state', dim, dtype: 'real' });
+const ids = (classes: number, role: 'sequence' | 'vector' = 'sequence'): PortShape => ({ role, dim: classes, dtype: 'index' });
+const scalar: PortShape = { role: 'scalar', dim: 0, dtype: 'real' };
+
+function shapeOf<P>(spec: NodeSpec<P>, raw: Record<string, unknown>, inputs: Record<string, PortShape | undefined>) {
+  return spec.shape(spec.params.parse(raw), inputs);
+}
+
+describe('Input', () => {
+  it('produces its declared role, size and dtype', () => {
+    expect(shapeOf(Input, { role: 'vector', size: 7 }, {})).toEqual({ ok: true, outputs: { out: vec(7) } });
+    expect(shapeOf(Input, { dtype: 'index', size: 50 }, {})).toEqual({ ok: true, outputs: { out: ids(50) } });
+    expect(Input.ports(Input.params.parse({ role: 'vector' }))[0].roles).toEqual(['vector']);
+  });
+  it('refuses a size below 1', () => {
+    expect(Input.params.safeParse({ size: 0 }).success).toBe(false);
+  });
+});
+
+describe('Linear', () => {
+  it('outputs `units` features in the widest input role', () => {
+    expect(shapeOf(Linear, { inputs: 2, units: 5 }, { in0: seq(3), in1: state(5) })).toEqual({ ok: true, outputs: { out: seq(5) } });
+    expect(shapeOf(Linear, { units: 4 }, { in0: vec(9) })).toEqual({ ok: true, outputs: { out: vec(4) } });
+    expect(shapeOf(Linear, { inputs: 2, units: 4 }, { in0: vec(9), in1: state(4) })).toEqual({ ok: true, outputs: { out: state(4) } });
+  });
+  it('has one input port per summand', () => {
+    const names = Linear.ports(Linear.params.parse({ inputs: 3 })).map((p) => p.name);
+    expect(names).toEqual(['in0', 'in1', 'in2', 'out']);
+  });
+  it('waits for unknown inputs but still checks the known ones', () => {
+    expect(shapeOf(Linear, { inputs: 2 }, { in0: seq(3) })).toEqual({ ok: true, outputs: {} });
+    expect(shapeOf(Linear, { inputs: 2 }, { in1: ids(3) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'in1' });
+  });
+  it('refuses a scalar (e.g. a loss) as input, naming the port', () => {
+    const r = shapeOf(Linear, { inputs: 2 }, { in0: seq(3), in1: scalar });
+    expect(r).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in1' });
+    if (!r.ok) expect(r.message).toContain('"in1"');
+  });
+  it('declares W_k [units, in_k] (recurrent square blocks orthogonal) and b [units]', () => {
+    const p = Linear.params.parse({ inputs: 2, units: 5 });
+    expect(Linear.paramTensors(p, { in0: seq(3), in1: state(5) })).toEqual([
+      { name: 'W0', shape: [5, 3], trainable: true, init: 'glorot' },
+      { name: 'W1', shape: [5, 5], trainable: true, init: 'orthogonal' },
+      { name: 'b', shape: [5], trainable: true, init: 'zeros' },
+    ]);
+    expect(Linear.paramTensors(Linear.params.parse({ bias: false, units: 2 }), { in0: vec(3) }).map((t) => t.name)).toEqual(['W0']);
+  });
+});
+
+describe('element-wise nodes (Add, Multiply)', () => {
+  it('Add: same-size inputs, widest role', () => {
+    expect(shapeOf(Add, { inputs: 3 }, { in0: vec(4), in1: state(4), in2: vec(4) })).toEqual({ ok: true, outputs: { out: state(4) } });
+    expect(shapeOf(Add, {}, { in0: state(4), in1: seq(4) })).toEqual({ ok: true, outputs: { out: seq(4) } });
+  });
+  it('Add: a size mismatch names the port that differs', () => {
+    const r = shapeOf(Add, { inputs: 3 }, { in0: seq(4), in1: seq(4), in2: seq(6) });
+    expect(r).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'in2' });
+    if (!r.ok) expect(r.message).toMatch(/size 6.*"in0" has size 4/);
+  });
+  it('Multiply: a ⊙ b of one size', () => {
+    expect(shapeOf(Multiply, {}, { in0: seq(2), in1: vec(2) })).toEqual({ ok: true, outputs: { out: seq(2) } });
+    expect(shapeOf(Multiply, {}, { in0: seq(2), in1: seq(3) })).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'in1' });
+    expect(shapeOf(Multiply, {}, { in1: seq(3) })).toEqual({ ok: true, outputs: {} });
+  });
+});
+
+describe('one-input nodes keep size and role', () => {
+  for (const spec of [Sigmoid, Tanh, OneMinus, Softmax] as NodeSpec<any>[]) {
+    it(spec.type, () => {
+      for (const s of [seq(3), vec(2), state(8)]) expect(shapeOf(spec, {}, { in: s })).toEqual({ ok: true, outputs: { out: s } });
+      expect(shapeOf(spec, {}, { in: scalar })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+      expect(shapeOf(spec, {}, { in: ids(4) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'in' });
+    });
+  }
+});
+
+describe('Delay', () => {
+  it('outputs a state of its own size, known before its input', () => {
+    expect(shapeOf(Delay, { size: 6 }, {})).toEqual({ ok: true, outputs: { out: state(6) } });
+    expect(shapeOf(Delay, { size: 6 }, { in: seq(6) })).toEqual({ ok: true, outputs: { out: state(6) } });
+    expect(shapeOf(Delay, { size: 6 }, { in: state(6) })).toEqual({ ok: true, outputs: { out: state(6) } });
+  });
+  it('refuses a vector (no time axis to shift), naming the port', () => {
+    expect(shapeOf(Delay, { size: 6 }, { in: vec(6) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+  });
+  it('refuses an input whose size differs from `size`, saying what to set', () => {
+    const r = shapeOf(Delay, { size: 6 }, { in: seq(4) });
+    expect(r).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'in' });
+    if (!r.ok) expect(r.message).toContain('set its size to 4');
+  });
+  it('owns h0 [size] only when the initial value is learned', () => {
+    expect(Delay.paramTensors(Delay.params.parse({ size: 3 }), {})).toEqual([]);
+    expect(Delay.paramTensors(Delay.params.parse({ size: 3, init: 'learned' }), {})).toEqual([{ name: 'h0', shape: [3], trainable: true, init: 'zeros' }]);
+  });
+});
+
+describe('losses', () => {
+  const loss = { ok: true, outputs: { loss: scalar } };
+  it('CrossEntropy: logits and class ids of one role and class count → scalar', () => {
+    expect(shapeOf(CrossEntropy, {}, { logits: seq(10), target: ids(10) })).toEqual(loss);
+    expect(shapeOf(CrossEntropy, {}, { logits: vec(10), target: ids(10, 'vector') })).toEqual(loss);
+    expect(CrossEntropy.params.parse({}).reduction).toBe('sumTimeMeanBatch');
+    expect(CrossEntropy.params.safeParse({ reduction: 'meanValidSteps' }).success).toBe(true);
+  });
+  it('CrossEntropy: class-count mismatch names the target port', () => {
+    const r = shapeOf(CrossEntropy, {}, { logits: seq(10), target: ids(12) });
+    expect(r).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'target' });
+    if (!r.ok) expect(r.message).toMatch(/12 classes.*"logits" has 10/);
+  });
+  it('CrossEntropy: role and dtype mismatches name the port', () => {
+    expect(shapeOf(CrossEntropy, {}, { logits: seq(3), target: ids(3, 'vector') })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'target' });
+    expect(shapeOf(CrossEntropy, {}, { logits: state(3), target: ids(3) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'logits' });
+    expect(shapeOf(CrossEntropy, {}, { logits: seq(3), target: seq(3) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'target' });
+  });
+  it('MSE: prediction and real target of one role and size → scalar', () => {
+    expect(shapeOf(MSE, {}, { prediction: seq(1), target: seq(1) })).toEqual(loss);
+    expect(shapeOf(MSE, {}, { prediction: seq(2), target: seq(1) })).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'target' });
+    expect(shapeOf(MSE, {}, { prediction: vec(1), target: seq(1) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'target' });
+    expect(shapeOf(MSE, {}, { prediction: seq(1), target: ids(1) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'target' });
+    expect(shapeOf(MSE, {}, { prediction: seq(1) })).toEqual({ ok: true, outputs: {} });
+  });
+});
