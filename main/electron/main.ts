@@ -1,0 +1,118 @@
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { dispatch, fail, REQUEST_CHANNEL } from '../../src/protocol';
+import { contentSecurityPolicy } from '../csp';
+import { writeDocumentFile } from '../files';
+import { createService } from '../service';
+import { readStatic } from '../web/static';
+import { APP_HOST, APP_SCHEME, APP_URL, isTrustedSender, mayNavigate } from './security';
+
+/**
+ * The Electron shell: one sandboxed window showing the renderer, the protocol served over IPC with
+ * sender checks, files written atomically. Set by Electron Forge's Vite plugin at build time:
+ */
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string;
+
+const devServer = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL !== '' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+/** The page every IPC sender and every navigation is checked against. */
+const appUrl = devServer ?? APP_URL;
+const rendererDir = join(import.meta.dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME);
+const preloadPath = join(import.meta.dirname, 'preload.cjs');
+const csp = contentSecurityPolicy(devServer === undefined ? {} : { devServer });
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Unroll',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(appUrl);
+  return win;
+}
+
+function serveApp(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('unknown host', { status: 404 });
+    const file = await readStatic(rendererDir, url.pathname);
+    if (!file.ok) return new Response(file.message, { status: file.status });
+    return new Response(new Uint8Array(file.body), {
+      headers: { 'content-type': file.type, 'content-security-policy': csp, 'x-content-type-options': 'nosniff' },
+    });
+  });
+  if (devServer !== undefined) {
+    // The dev server's pages get the (development) policy as a header too.
+    session.defaultSession.webRequest.onHeadersReceived({ urls: [`${devServer}/*`] }, (details, respond) => {
+      respond({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    });
+  }
+}
+
+function harden(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!mayNavigate(url, appUrl)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!mayNavigate(url, appUrl)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+function serveProtocol(): void {
+  const handlers = createService({
+    host: 'electron',
+    name: app.getName(),
+    version: app.getVersion(),
+    async saveFile(fileName, text) {
+      const owner = BrowserWindow.getFocusedWindow();
+      const options = { defaultPath: join(app.getPath('documents'), fileName), filters: [{ name: 'Unroll graph', extensions: ['json'] }] };
+      const chosen = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
+      if (chosen.canceled || chosen.filePath === undefined || chosen.filePath === '') return fail('cancelled', 'saving was cancelled');
+      return writeDocumentFile(chosen.filePath, text);
+    },
+  });
+  ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, payload: unknown) => {
+    const frame = event.senderFrame;
+    const isMainFrame = frame !== null && frame === event.sender.mainFrame;
+    if (!isTrustedSender(frame?.url, isMainFrame, appUrl)) {
+      return fail('unauthorized', `request ${String(name)} refused: it did not come from the Unroll page`);
+    }
+    return dispatch(handlers, name, payload);
+  });
+}
+
+harden();
+app.whenReady().then(() => {
+  // The app asks for no permission (camera, notifications, …): refuse them all.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, answer) => answer(false));
+  serveApp();
+  serveProtocol();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}, (err: unknown) => {
+  dialog.showErrorBox('Unroll could not start', String(err));
+  app.quit();
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,184 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useMemo, useState, type DragEvent } from 'react';
+import type { XY } from '../../src/graph/edits';
+import { getNodeSpec } from '../../src/nodes/registry';
+import type { PortShape } from '../../src/nodes/types';
+import { addNodeAt, commitDrag, connectPorts } from '../store/actions';
+import { useApp } from '../store';
+import { useValidation, type GraphProblem } from '../store/validation';
+import { NodeView, type UnrollFlowNode } from './NodeView';
+
+/** The drag-and-drop payload type of palette items: the node kind's type tag. */
+export const NODE_DRAG_TYPE = 'application/x-unroll-node';
+/** Where the cursor sits on a dropped node: roughly the middle of its header. */
+const DROP_OFFSET: XY = { x: 80, y: 16 };
+
+const nodeTypes = { unroll: NodeView };
+const NO_PROBLEMS: readonly GraphProblem[] = [];
+const NO_SHAPES: Readonly<Record<string, PortShape>> = {};
+
+/** Minimap nodes take their kind's category colour (see styles.css). */
+function minimapClass(n: UnrollFlowNode): string {
+  return `minimap-node category-${getNodeSpec(n.data.node.type)?.category ?? 'unknown'}`;
+}
+
+interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The React Flow canvas, controlled by the store: nodes and edges are derived from the document;
+ * gestures become edits (connect, move on drag end), selection goes to the UI slice. Deleting is
+ * handled by the app's keyboard shortcuts, not by React Flow.
+ */
+export function Canvas() {
+  const doc = useApp((s) => s.doc);
+  const selectedNodes = useApp((s) => s.selectedNodes);
+  const selectedEdges = useApp((s) => s.selectedEdges);
+  const dragging = useApp((s) => s.dragging);
+  const theme = useApp((s) => s.theme);
+  const validation = useValidation();
+  const { screenToFlowPosition } = useReactFlow();
+  // React Flow measures nodes; a controlled flow must hand the sizes back on every render.
+  const [measured, setMeasured] = useState<Readonly<Record<string, Size>>>({});
+
+  const nodes = useMemo<UnrollFlowNode[]>(() => {
+    const selected = new Set(selectedNodes);
+    const shapes = new Map<string, Record<string, PortShape>>();
+    const shapesOf = (id: string): Record<string, PortShape> => {
+      let m = shapes.get(id);
+      if (m === undefined) shapes.set(id, (m = {}));
+      return m;
+    };
+    for (const [key, shape] of validation.shapes) {
+      const dot = key.lastIndexOf('.');
+      shapesOf(key.slice(0, dot))[key.slice(dot + 1)] = shape;
+    }
+    for (const e of doc.edges) {
+      const fed = validation.shapes.get(`${e.source.node}.${e.source.port}`);
+      if (fed !== undefined) shapesOf(e.target.node)[e.target.port] = fed;
+    }
+    return doc.nodes.map((n) => {
+      const size = measured[n.id];
+      return {
+        id: n.id,
+        type: 'unroll' as const,
+        position: dragging[n.id] ?? n.position,
+        data: { node: n, problems: validation.byNode.get(n.id) ?? NO_PROBLEMS, shapes: shapes.get(n.id) ?? NO_SHAPES },
+        selected: selected.has(n.id),
+        ...(size === undefined ? {} : { measured: size }),
+      };
+    });
+  }, [doc, selectedNodes, dragging, validation, measured]);
+
+  const edges = useMemo<Edge[]>(() => {
+    const selected = new Set(selectedEdges);
+    return doc.edges.map((e) => {
+      const problems = validation.byEdge.get(e.id);
+      return {
+        id: e.id,
+        source: e.source.node,
+        sourceHandle: e.source.port,
+        target: e.target.node,
+        targetHandle: e.target.port,
+        selected: selected.has(e.id),
+        ...(problems === undefined ? {} : { className: 'edge-problem', label: '⚠', ariaLabel: problems.map((p) => p.message).join('; ') }),
+      };
+    });
+  }, [doc, selectedEdges, validation]);
+
+  const onNodesChange = useCallback((changes: NodeChange<UnrollFlowNode>[]) => {
+    const s = useApp.getState();
+    let selection: Set<string> | undefined;
+    let moved: Record<string, XY> | undefined;
+    let dropped = false;
+    const sizes: Record<string, Size> = {};
+    for (const c of changes) {
+      if (c.type === 'select') {
+        selection ??= new Set(s.selectedNodes);
+        if (c.selected) selection.add(c.id);
+        else selection.delete(c.id);
+      } else if (c.type === 'position' && c.position !== undefined) {
+        moved ??= { ...s.dragging };
+        moved[c.id] = c.position;
+        if (c.dragging === false) dropped = true;
+      } else if (c.type === 'dimensions' && c.dimensions !== undefined) {
+        sizes[c.id] = c.dimensions;
+      }
+    }
+    if (selection !== undefined) s.select([...selection], s.selectedEdges);
+    if (moved !== undefined) s.setDragging(moved);
+    if (dropped) commitDrag();
+    if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const s = useApp.getState();
+    let selection: Set<string> | undefined;
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      selection ??= new Set(s.selectedEdges);
+      if (c.selected) selection.add(c.id);
+      else selection.delete(c.id);
+    }
+    if (selection !== undefined) s.select(s.selectedNodes, [...selection]);
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    if (c.sourceHandle == null || c.targetHandle == null) return;
+    connectPorts(c.source, c.sourceHandle, c.target, c.targetHandle);
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(NODE_DRAG_TYPE);
+      if (type === '') return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addNodeAt(type, { x: p.x - DROP_OFFSET.x, y: p.y - DROP_OFFSET.y });
+    },
+    [screenToFlowPosition],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<UnrollFlowNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        colorMode={theme}
+        deleteKeyCode={null}
+        multiSelectionKeyCode="Shift"
+        minZoom={0.2}
+        maxZoom={2.5}
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+        aria-label="Graph canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable ariaLabel="Overview of the graph" nodeClassName={minimapClass} />
+      </ReactFlow>
+    </div>
+  );
+}
