@@ -13,14 +13,14 @@ function read(path: string): any | undefined {
   try { return JSON.parse(readFileSync(path, 'utf8')); } catch { missing.push(path); return undefined; }
 }
 
-const unit = read('test-results/unit.json');
+const unit = read('reports/unit.json');
 if (unit) {
   total.passed += unit.numPassedTests ?? 0;
   total.failed += (unit.numFailedTests ?? 0);
   total.skipped += (unit.numPendingTests ?? 0) + (unit.numTodoTests ?? 0);
   if (unit.success === false && (unit.numFailedTests ?? 0) === 0) total.failed += (unit.numFailedTestSuites ?? 1) || 1;
 }
-const e2e = read('test-results/e2e.json');
+const e2e = read('reports/e2e.json');
 if (e2e?.stats) {
   total.passed += (e2e.stats.expected ?? 0) + (e2e.stats.flaky ?? 0);
   total.failed += e2e.stats.unexpected ?? 0;

@@ -6,7 +6,7 @@ bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --browser
 source "$(dirname "${BASH_SOURCE[0]}")/node22.sh"
 cd "$UNROLL_ROOT"
 echo "unroll: node $(node --version), npm $(npm --version)"
-rm -rf test-results
+rm -rf reports test-results
 rc=0
 npm test || rc=$?
 npm run --silent test:summary || true
