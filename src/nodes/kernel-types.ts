@@ -46,6 +46,11 @@ export interface NodeKernel<P, S = unknown> {
    * sizes per input port (3 when not given).
    */
   readonly checks?: readonly KernelCheckCase[];
+  /**
+   * Feature sizes per input port for the check at the default params (3 when not given), for kinds
+   * whose defaults fix an input size (a Split's `sizes`, an Embedding's `vocab`).
+   */
+  readonly defaultDims?: Readonly<Record<string, number>>;
 }
 
 export interface KernelCheckCase {
@@ -69,4 +74,34 @@ export interface Decomposition {
   readonly outputs: Readonly<Record<string, InnerPort>>;
   /** Outer parameter tensor → the inner node and parameter that hold it. */
   readonly params: Readonly<Record<string, { readonly node: string; readonly param: string }>>;
+  /** Inner values worth recording (gate activations such as `f`, `i`, `o`, `z`, `r`), by name. */
+  readonly probes?: Readonly<Record<string, InnerPort>>;
+}
+
+/**
+ * A recurrent state of a fused cell: the step output that becomes the state, the step input that
+ * receives its previous value (also the id of the inner Delay node that carries it in the
+ * decomposition), and the param tensor holding its learned initial value (when `init` is learned).
+ */
+export interface FusedState {
+  /** Step output and outer output port, e.g. `h`. */
+  readonly output: string;
+  /** Step input for the previous value, e.g. `h_prev`; the inner Delay of the same id. */
+  readonly previous: string;
+  /** The learned initial value (`h0`, `c0`), when the node's params declare one. */
+  readonly init?: string;
+}
+
+/**
+ * The fast path of a composite recurrent node: one time step with all gate math in one kernel,
+ * numerically equal to the decomposition. The step's inputs are the outer input ports (e.g. `in`,
+ * `[N, I]`) and one `previous` input per state (`[N, H]`); its outputs are the states (`[N, H]`),
+ * which are also the outer output ports; its params are the outer node's param tensors. The step
+ * ignores the mask: freezing states past a sample's length is the scheduler's job, on either path.
+ */
+export interface FusedCell<P, S = unknown> {
+  readonly step: NodeKernel<P, S>;
+  readonly states: (params: P) => readonly FusedState[];
+  /** The values the decomposition's `probes` name, from a forward pass's saved data. */
+  readonly probes?: (saved: S) => Readonly<Record<string, Tensor>>;
 }

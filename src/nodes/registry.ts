@@ -1,13 +1,24 @@
 import { Add } from './add';
+import { BCE } from './bce';
+import { Concat } from './concat';
 import { CrossEntropy } from './cross-entropy';
 import { Delay } from './delay';
+import { Diag } from './diag';
+import { Embedding } from './embedding';
+import { GRU } from './gru';
 import { Input } from './input';
+import { LastStep } from './last-step';
 import { Linear } from './linear';
+import { LSTM } from './lstm';
 import { MSE } from './mse';
 import { Multiply } from './multiply';
 import { OneMinus } from './one-minus';
+import { ReLU } from './relu';
+import { RNN } from './rnn';
+import { Scale } from './scale';
 import { Sigmoid } from './sigmoid';
 import { Softmax } from './softmax';
+import { Split } from './split';
 import { Tanh } from './tanh';
 import type { NodeSpec } from './types';
 
@@ -15,7 +26,30 @@ import type { NodeSpec } from './types';
  * Every node kind Unroll knows, in palette order. Adding a node kind: write `src/nodes/<kind>.ts`
  * and list it here (see docs/adding-a-node.md).
  */
-export const NODE_SPECS: readonly NodeSpec<any>[] = [Input, Linear, Add, Multiply, OneMinus, Sigmoid, Tanh, Delay, Softmax, CrossEntropy, MSE];
+export const NODE_SPECS: readonly NodeSpec<any>[] = [
+  Input,
+  Embedding,
+  RNN,
+  LSTM,
+  GRU,
+  Linear,
+  Add,
+  Multiply,
+  OneMinus,
+  Scale,
+  Diag,
+  Concat,
+  Split,
+  Sigmoid,
+  Tanh,
+  ReLU,
+  Delay,
+  LastStep,
+  Softmax,
+  CrossEntropy,
+  MSE,
+  BCE,
+];
 
 const byType = new Map<string, NodeSpec<any>>(NODE_SPECS.map((s) => [s.type, s]));
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Decomposition, NodeKernel } from './kernel-types';
+import type { Decomposition, FusedCell, NodeKernel } from './kernel-types';
 
 /**
  * The declaration of one node kind. Every node kind is one file in `src/nodes/` exporting one
@@ -71,8 +71,8 @@ export interface ParamTensorDecl {
 /**
  * One node kind. `P` is the parsed parameter object (the output of `params`).
  * A primitive carries its `kernel` (forward and backward side by side); a composite node carries
- * `decompose` instead. `Input` and `Delay` have neither: the data feeds the one, and the scheduler
- * shifts the other through time.
+ * `decompose` instead, and a recurrent one also `fused`. `Input`, `Delay` and `LastStep` have
+ * neither: the data feeds the first, and the scheduler implements the others.
  */
 export interface NodeSpec<P = Record<string, unknown>> {
   /** The type tag stored in documents, e.g. `Linear`. Never renamed: add a migration instead. */
@@ -108,4 +108,6 @@ export interface NodeSpec<P = Record<string, unknown>> {
   readonly kernel?: NodeKernel<P, any>;
   /** The node as a subgraph of other node kinds (composite nodes); a fused kernel must equal it. */
   readonly decompose?: (params: P) => Decomposition;
+  /** A composite node's fused step kernel (the fast path); it must equal `decompose`. */
+  readonly fused?: FusedCell<P, any>;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { gradcheckNode, sampleKernelArgs, seededRandom } from '../../../src/engine/gradcheck';
+import { fusedStepDims, fusedStepSpec } from '../../../src/nodes/fused';
 import { NODE_SPECS } from '../../../src/nodes/registry';
 
-/** Node kinds the scheduler handles itself: data sources and the time shift. */
-const SCHEDULED = new Set(['Input', 'Delay']);
+/** Node kinds the scheduler handles itself: data sources, the time shift, and the n→1 reading. */
+const SCHEDULED = new Set(['Input', 'Delay', 'LastStep']);
 const TOLERANCE = 1e-6;
 
 describe('every node kind is differentiable and checked (registry-driven)', () => {
@@ -15,7 +16,7 @@ describe('every node kind is differentiable and checked (registry-driven)', () =
       if (spec.kernel === undefined) return;
       const kernel = spec.kernel;
       it('produces every declared output with the shape its shape rule infers', () => {
-        const sample = sampleKernelArgs(spec, {}, seededRandom(7), { rows: 5 });
+        const sample = sampleKernelArgs(spec, {}, seededRandom(7), { rows: 5, dims: kernel.defaultDims });
         const { outputs } = kernel.forward(sample.inputs, sample.params, sample.attrs, sample.ctx);
         const declared = spec.ports(sample.attrs).filter((p) => p.direction === 'out');
         for (const port of declared) {
@@ -24,7 +25,7 @@ describe('every node kind is differentiable and checked (registry-driven)', () =
           expect(outputs[port.name]?.shape, `kernel output ${port.name}`).toEqual(s.role === 'scalar' ? [] : [5, s.dim]);
         }
       });
-      const cases = [{ params: {}, dims: undefined }, ...(spec.kernel.checks ?? [])];
+      const cases = [{ params: {}, dims: kernel.defaultDims }, ...(kernel.checks ?? [])];
       for (const [i, c] of cases.entries()) {
         for (const seed of [1, 2]) {
           it(`backward matches central differences (case ${i} ${JSON.stringify(c.params)}, seed ${seed})`, () => {
@@ -37,5 +38,28 @@ describe('every node kind is differentiable and checked (registry-driven)', () =
         }
       }
     });
+  }
+});
+
+describe('every fused step kernel is checked by finite differences (registry-driven)', () => {
+  for (const spec of NODE_SPECS.filter((s) => s.fused !== undefined)) {
+    const step = fusedStepSpec(spec);
+    // The step's own `checks` (small hidden sizes): at 16 units, central differences of the tiniest
+    // gradient elements are too noisy for a 1e-6 relative bound. The defaults are covered by the
+    // equality with the decomposition (decomposition.test.ts), whose primitives are checked above.
+    const cases = spec.fused!.step.checks ?? [];
+    it(`${spec.type} step declares variants to check`, () => expect(cases.length).toBeGreaterThan(0));
+    for (const [i, c] of cases.entries()) {
+      for (const seed of [1, 2]) {
+        it(`${spec.type} step (case ${i} ${JSON.stringify(c.params)}, seed ${seed})`, () => {
+          const attrs = spec.params.parse(c.params);
+          const report = gradcheckNode(step, c.params, { seed, dims: fusedStepDims(spec, attrs, c.dims) });
+          const states = spec.fused!.states(attrs).map((s) => s.previous);
+          expect(Object.keys(report.inputs).sort()).toEqual(['in', ...states].sort());
+          expect(Object.keys(report.paramTensors).sort()).toEqual(spec.paramTensors(attrs, { in: { role: 'sequence', dim: 3, dtype: 'real' } }).map((d) => d.name).sort());
+          expect(report.maxError, JSON.stringify(report)).toBeLessThan(TOLERANCE);
+        });
+      }
+    }
   }
 });

@@ -4,7 +4,10 @@ import { getNodeSpec, NODE_SPECS, nodeTypes } from '../../../src/nodes/registry'
 
 describe('node registry', () => {
   it('lists the gate-level building blocks and losses, each type once', () => {
-    expect(nodeTypes()).toEqual(expect.arrayContaining(['Input', 'Linear', 'Add', 'Multiply', 'OneMinus', 'Sigmoid', 'Tanh', 'Delay', 'Softmax', 'CrossEntropy', 'MSE']));
+    expect(nodeTypes()).toEqual(
+      expect.arrayContaining(['Input', 'Linear', 'Add', 'Multiply', 'OneMinus', 'Sigmoid', 'Tanh', 'ReLU', 'Concat', 'Split', 'Scale', 'Embedding', 'Diag', 'Delay', 'LastStep', 'Softmax', 'CrossEntropy', 'MSE', 'BCE']),
+    );
+    expect(nodeTypes()).toEqual(expect.arrayContaining(['RNN', 'LSTM', 'GRU']));
     expect(new Set(nodeTypes()).size).toBe(NODE_SPECS.length);
   });
 

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { Add } from '../../../src/nodes/add';
+import { BCE } from '../../../src/nodes/bce';
+import { Concat } from '../../../src/nodes/concat';
 import { CrossEntropy } from '../../../src/nodes/cross-entropy';
 import { Delay } from '../../../src/nodes/delay';
+import { Diag } from '../../../src/nodes/diag';
+import { Embedding } from '../../../src/nodes/embedding';
+import { GRU } from '../../../src/nodes/gru';
 import { Input } from '../../../src/nodes/input';
+import { LastStep } from '../../../src/nodes/last-step';
 import { Linear } from '../../../src/nodes/linear';
+import { LSTM } from '../../../src/nodes/lstm';
 import { MSE } from '../../../src/nodes/mse';
 import { Multiply } from '../../../src/nodes/multiply';
 import { OneMinus } from '../../../src/nodes/one-minus';
+import { ReLU } from '../../../src/nodes/relu';
+import { RNN } from '../../../src/nodes/rnn';
+import { Scale } from '../../../src/nodes/scale';
+import { Split } from '../../../src/nodes/split';
 import { Sigmoid } from '../../../src/nodes/sigmoid';
 import { Softmax } from '../../../src/nodes/softmax';
 import { Tanh } from '../../../src/nodes/tanh';
@@ -135,4 +146,103 @@ describe('losses', () => {
     expect(shapeOf(MSE, {}, { prediction: seq(1), target: ids(1) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'target' });
     expect(shapeOf(MSE, {}, { prediction: seq(1) })).toEqual({ ok: true, outputs: {} });
   });
+});
+
+describe('ReLU, Scale and Diag keep size and role', () => {
+  for (const spec of [ReLU, Scale, Diag] as NodeSpec<any>[]) {
+    it(spec.type, () => {
+      for (const s of [seq(3), vec(2), state(8)]) expect(shapeOf(spec, {}, { in: s })).toEqual({ ok: true, outputs: { out: s } });
+      expect(shapeOf(spec, {}, { in: scalar })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+      expect(shapeOf(spec, {}, { in: ids(4) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'in' });
+    });
+  }
+  it('Diag owns p [D], D the size of its input, initialised to ones (identity)', () => {
+    expect(Diag.paramTensors({}, { in: seq(5) })).toEqual([{ name: 'p', shape: [5], trainable: true, init: 'ones' }]);
+    expect(Diag.paramTensors({}, {})).toEqual([]);
+  });
+  it('Scale refuses a non-finite factor', () => {
+    expect(Scale.params.safeParse({ factor: Infinity }).success).toBe(false);
+    expect(Scale.params.parse({}).factor).toBe(1);
+  });
+});
+
+describe('Concat and Split', () => {
+  it('Concat: sizes add up, widest role', () => {
+    expect(shapeOf(Concat, { inputs: 3 }, { in0: seq(2), in1: vec(3), in2: state(1) })).toEqual({ ok: true, outputs: { out: seq(6) } });
+    expect(shapeOf(Concat, {}, { in0: vec(2), in1: vec(3) })).toEqual({ ok: true, outputs: { out: vec(5) } });
+    expect(shapeOf(Concat, {}, { in0: vec(2) })).toEqual({ ok: true, outputs: {} });
+  });
+  it('Concat: a bad role or dtype names the port', () => {
+    expect(shapeOf(Concat, {}, { in0: seq(2), in1: scalar })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in1' });
+    expect(shapeOf(Concat, {}, { in0: ids(2), in1: seq(2) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'in0' });
+  });
+  it('Split: one output per size, each in the input role', () => {
+    expect(shapeOf(Split, { sizes: [2, 3, 1] }, { in: seq(6) })).toEqual({ ok: true, outputs: { out0: seq(2), out1: seq(3), out2: seq(1) } });
+    expect(Split.ports(Split.params.parse({ sizes: [4, 4] })).map((p) => p.name)).toEqual(['in', 'out0', 'out1']);
+  });
+  it('Split: sizes that do not add up to the input name the input and the sum', () => {
+    const r = shapeOf(Split, { sizes: [2, 3] }, { in: vec(6) });
+    expect(r).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'in' });
+    if (!r.ok) expect(r.message).toMatch(/size 6.*add up to 5/);
+    expect(Split.params.safeParse({ sizes: [3] }).success).toBe(false);
+    expect(Split.params.safeParse({ sizes: [3, 0] }).success).toBe(false);
+  });
+});
+
+describe('Embedding', () => {
+  it('token ids of `vocab` classes → vectors of `size`, same role', () => {
+    expect(shapeOf(Embedding, { vocab: 10, size: 4 }, { index: ids(10) })).toEqual({ ok: true, outputs: { out: seq(4) } });
+    expect(shapeOf(Embedding, { vocab: 10, size: 4 }, { index: ids(10, 'vector') })).toEqual({ ok: true, outputs: { out: vec(4) } });
+  });
+  it('refuses real values and a class count other than vocab, naming the port', () => {
+    expect(shapeOf(Embedding, { vocab: 10 }, { index: seq(10) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'index' });
+    const r = shapeOf(Embedding, { vocab: 10 }, { index: ids(12) });
+    expect(r).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'index' });
+    if (!r.ok) expect(r.message).toContain('set its vocab to 12');
+  });
+  it('owns E [size, vocab] (column k is token k)', () => {
+    expect(Embedding.paramTensors(Embedding.params.parse({ vocab: 7, size: 3 }), {})).toEqual([{ name: 'E', shape: [3, 7], trainable: true, init: 'glorot' }]);
+  });
+});
+
+describe('LastStep', () => {
+  it('reads a sequence as a vector of the same size', () => {
+    expect(shapeOf(LastStep, {}, { in: seq(5) })).toEqual({ ok: true, outputs: { out: vec(5) } });
+    expect(shapeOf(LastStep, {}, {})).toEqual({ ok: true, outputs: {} });
+  });
+  it('refuses a vector or a state (no time axis to read), naming the port', () => {
+    expect(shapeOf(LastStep, {}, { in: vec(5) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+    expect(shapeOf(LastStep, {}, { in: state(5) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+    expect(LastStep.kernel).toBeUndefined();
+  });
+});
+
+describe('BCE', () => {
+  const loss = { ok: true, outputs: { loss: scalar } };
+  it('logits and real targets of one role and size → scalar', () => {
+    expect(shapeOf(BCE, {}, { logits: seq(1), target: seq(1) })).toEqual(loss);
+    expect(shapeOf(BCE, { reduction: 'meanValidSteps' }, { logits: vec(3), target: vec(3) })).toEqual(loss);
+  });
+  it('mismatches name the target port', () => {
+    expect(shapeOf(BCE, {}, { logits: seq(2), target: seq(1) })).toMatchObject({ ok: false, code: 'dim-mismatch', port: 'target' });
+    expect(shapeOf(BCE, {}, { logits: seq(1), target: vec(1) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'target' });
+    expect(shapeOf(BCE, {}, { logits: seq(1), target: ids(1) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'target' });
+  });
+});
+
+describe('recurrent cells (RNN, LSTM, GRU)', () => {
+  it('a sequence of size I → sequences of `hidden` units (LSTM also c)', () => {
+    expect(shapeOf(RNN, { hidden: 5 }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(5) } });
+    expect(shapeOf(LSTM, { hidden: 4 }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(4), c: seq(4) } });
+    expect(shapeOf(GRU, { hidden: 6 }, { in: seq(2) })).toEqual({ ok: true, outputs: { h: seq(6) } });
+  });
+  for (const spec of [RNN, LSTM, GRU] as NodeSpec<any>[]) {
+    it(`${spec.type}: refuses a vector, a state and ids on "in"`, () => {
+      expect(shapeOf(spec, {}, { in: vec(3) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+      expect(shapeOf(spec, {}, { in: state(3) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+      expect(shapeOf(spec, {}, { in: ids(3) })).toMatchObject({ ok: false, code: 'incompatible-dtype', port: 'in' });
+      expect(spec.params.safeParse({ hidden: 0 }).success).toBe(false);
+      expect(spec.params.safeParse({ init: 'given' }).success).toBe(false);
+    });
+  }
 });
