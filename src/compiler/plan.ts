@@ -1,0 +1,349 @@
+import type { GraphEdge, GraphNode } from '../graph/document';
+import { getNodeSpec } from '../nodes/registry';
+import type { NodeSpec, ParamTensorDecl, PortDType, PortRole, PortShape } from '../nodes/types';
+import type { ExpandedGraph } from './expand';
+import { findRecurrences } from './recurrence';
+import { schedulePhases, type NodeTiming, type ScheduleOptions } from './schedule';
+
+/**
+ * The execution plan: plain, serialisable data (JSON round-trips it) that the engine's executor
+ * runs. Built by `compile()` (see `./compile.ts` for the passes); printed by `formatPlan`.
+ *
+ * Values are named `<nodeId>.<port>` after expansion (inner nodes of a composite are
+ * `<outer>.<inner>`). A per-step value holds `[T, B, D]` (time-major inside the engine), a vector
+ * `[B, D]`. Index values (class ids) have D = 1 in storage and `classes` in `dim`.
+ */
+
+export const PLAN_FORMAT = 'unroll.plan' as const;
+
+/** A buffer: one output port's value. */
+export interface PlanValue {
+  readonly id: string;
+  readonly node: string;
+  readonly port: string;
+  readonly role: Exclude<PortRole, 'scalar'>;
+  /** True for `sequence` and `state`: one value per time step. */
+  readonly perStep: boolean;
+  /** Feature size (for index values: the number of classes). */
+  readonly dim: number;
+  readonly dtype: PortDType;
+}
+
+/** A data source the caller fills (an Input node). */
+export interface PlanInput {
+  readonly node: string;
+  readonly value: string;
+  readonly role: 'sequence' | 'vector';
+  readonly size: number;
+  readonly dtype: PortDType;
+}
+
+/** A parameter tensor, `<nodeId>.<param>` (a composite's params keep the composite's id). */
+export interface PlanParam {
+  readonly name: string;
+  /** The expanded node that uses it, and its param name there. */
+  readonly node: string;
+  readonly param: string;
+  readonly shape: readonly number[];
+  readonly init: ParamTensorDecl['init'];
+  readonly trainable: boolean;
+}
+
+export type OpKind =
+  /** The node's kernel (forward/backward per step) through the engine's Backend. */
+  | 'kernel'
+  /** `y_t = x_{t−1}`: carried by the scheduler; param `h0` when learned. */
+  | 'delay'
+  /** `y_b = x_{b,τ_b}`: each sample's last valid step. */
+  | 'last-step';
+
+export interface PlanOp {
+  /** Expanded node id. */
+  readonly node: string;
+  readonly type: string;
+  readonly kind: OpKind;
+  /** The document node it came from (the composite, for an inner node). */
+  readonly origin: string;
+  /** The node's params, parsed (defaults filled). */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** Input port → value id (unconnected optional ports are absent). */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Output port → value id (a loss has none: its scalar goes to `Plan.losses`). */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Kernel param name → weight name. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Runs once per step (sequence/state values), or once per batch (vectors). */
+  readonly perStep: boolean;
+}
+
+export type Phase =
+  /** Per-step ops on no cycle, each over all steps of a range at once (`[T·B, D]` rows). */
+  | { readonly kind: 'batched'; readonly ops: readonly number[] }
+  /** A time loop: per step, the ops in order; then every Delay's carried value is updated. */
+  | { readonly kind: 'loop'; readonly ops: readonly number[]; readonly delays: readonly number[] }
+  /** Ops without a time axis, once per batch; `late` ones read per-step values (LastStep). */
+  | { readonly kind: 'vector'; readonly late: boolean; readonly ops: readonly number[] };
+
+export type LossReduction = 'sumTimeMeanBatch' | 'meanValidSteps';
+
+export interface PlanLoss {
+  readonly op: number;
+  readonly node: string;
+  readonly reduction: LossReduction;
+  /** A loss of sequences (masked per step), or of vectors (one term per sample). */
+  readonly perStep: boolean;
+}
+
+/**
+ * A recurrent node whose `‖∂L/∂h_t‖` is recorded: the value a Delay on a cycle carries (its source).
+ * Named by the node feeding the Delay, or by the composite's id (`l0`; a composite's other states
+ * are `l0.<port>`).
+ */
+export interface PlanRecurrence {
+  readonly name: string;
+  /** The document node (the composite, for an expanded cell). */
+  readonly node: string;
+  readonly delay: string;
+  /** Value id of h. */
+  readonly source: string;
+  readonly dim: number;
+}
+
+/** Named inner values of a composite (gate activations), per document node. */
+export interface PlanProbe {
+  readonly node: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface Plan {
+  readonly format: typeof PLAN_FORMAT;
+  readonly version: 1;
+  readonly inputs: readonly PlanInput[];
+  readonly params: readonly PlanParam[];
+  readonly buffers: readonly PlanValue[];
+  /** Every op, in execution order; phases refer to them by index. */
+  readonly ops: readonly PlanOp[];
+  readonly phases: readonly Phase[];
+  readonly losses: readonly PlanLoss[];
+  readonly recurrences: readonly PlanRecurrence[];
+  readonly probes: readonly PlanProbe[];
+}
+
+/** Index of a plan's values by id. */
+export function valueIndex(plan: Plan): Map<string, PlanValue> {
+  return new Map(plan.buffers.map((v) => [v.id, v]));
+}
+
+// ——— building ———
+
+/** Why a valid graph could still not be planned. */
+export type PlanProblemCode =
+  /** A node kind has neither a kernel nor a scheduler rule (Delay, LastStep). */
+  | 'no-kernel'
+  /** Two nodes claim one weight name, or a composite's param disagrees with its decomposition. */
+  | 'param-conflict'
+  /** A value's shape could not be inferred (e.g. every input optional and unconnected). */
+  | 'shape-unknown';
+
+export interface PlanProblem {
+  readonly code: PlanProblemCode;
+  /** The document node the problem is shown on. */
+  readonly nodeId: string;
+  readonly message: string;
+}
+
+export interface PlanBuildInput {
+  readonly expanded: ExpandedGraph;
+  /** `<nodeId>.<port>` → shape, from validating the expanded graph. */
+  readonly shapes: ReadonlyMap<string, PortShape>;
+  /** Topological order of the expanded nodes with edges into Delays cut. */
+  readonly order: readonly string[];
+}
+
+interface Resolved {
+  readonly node: GraphNode;
+  readonly spec: NodeSpec<any>;
+  readonly attrs: Record<string, unknown>;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}): { plan: Plan; problems: PlanProblem[] } {
+  const { expanded, shapes, order } = input;
+  const problems: PlanProblem[] = [];
+  const originOf = (id: string) => expanded.origin.get(id) ?? id;
+  const nodes = expanded.nodes;
+  const index = new Map<string, number>(nodes.map((n, i) => [n.id, i]));
+  const res: Resolved[] = nodes.map((node) => {
+    const spec = getNodeSpec(node.type)!;
+    return { node, spec, attrs: spec.params.parse(node.params) as Record<string, unknown> };
+  });
+  const feeds: Map<string, string>[] = nodes.map(() => new Map());
+  const successors: number[][] = nodes.map(() => []);
+  for (const e of expanded.edges as readonly GraphEdge[]) {
+    const s = index.get(e.source.node)!;
+    const t = index.get(e.target.node)!;
+    successors[s].push(t);
+    feeds[t].set(e.target.port, `${e.source.node}.${e.source.port}`);
+  }
+  const rank = new Array<number>(nodes.length).fill(nodes.length);
+  order.forEach((id, k) => (rank[index.get(id)!] = k));
+
+  // Timing: per-step, vector (early) or late vector, in topological order.
+  const timing: NodeTiming[] = new Array<NodeTiming>(nodes.length).fill('vector');
+  const valueTiming = (id: string): NodeTiming => timing[index.get(id.slice(0, id.lastIndexOf('.')))!];
+  const inputShapes = (i: number): Record<string, PortShape | undefined> => {
+    const out: Record<string, PortShape | undefined> = {};
+    for (const [port, src] of feeds[i]) out[port] = shapes.get(src);
+    return out;
+  };
+  for (const id of order) {
+    const i = index.get(id)!;
+    const r = res[i];
+    if (r.spec.type === 'Input') {
+      timing[i] = 'input';
+      continue;
+    }
+    const outs = r.spec.ports(r.attrs).filter((p) => p.direction === 'out');
+    const roles = outs.map((p) => shapes.get(`${id}.${p.name}`)?.role);
+    const ins = Object.values(inputShapes(i));
+    if (r.spec.closesCycles || roles.some((x) => x === 'sequence' || x === 'state')) timing[i] = 'step';
+    else if (roles.every((x) => x === 'scalar') && ins.some((s) => s?.role === 'sequence' || s?.role === 'state')) timing[i] = 'step';
+    else timing[i] = [...feeds[i].values()].some((src) => valueTiming(src) !== 'vector' && valueTiming(src) !== 'input') ? 'late' : 'vector';
+  }
+
+  // Buffers, inputs, ops.
+  const buffers: PlanValue[] = [];
+  const inputs: PlanInput[] = [];
+  const params: PlanParam[] = [];
+  const paramOwner = new Map<string, string>();
+  const probes: PlanProbe[] = [];
+  const outerDecls = new Map<string, ParamTensorDecl>();
+  for (const c of expanded.composites) {
+    const ins: Record<string, PortShape | undefined> = {};
+    for (const [port, src] of Object.entries(c.feeds)) ins[port] = shapes.get(`${src.node}.${src.port}`);
+    for (const d of c.spec.paramTensors(c.params, ins)) outerDecls.set(`${c.id}.${d.name}`, d);
+    for (const [name, p] of Object.entries(c.probes)) probes.push({ node: originOf(c.id), name, value: `${p.node}.${p.port}` });
+  }
+  const opOf = new Map<number, PlanOp>();
+  for (let i = 0; i < nodes.length; i++) {
+    const r = res[i];
+    const id = r.node.id as string;
+    const outputs: Record<string, string> = {};
+    for (const p of r.spec.ports(r.attrs)) {
+      if (p.direction !== 'out') continue;
+      const s = shapes.get(`${id}.${p.name}`);
+      if (s === undefined) {
+        problems.push({ code: 'shape-unknown', nodeId: originOf(id), message: `the shape of output "${p.name}" of ${r.spec.type} node "${id}" is not known; connect its inputs` });
+        continue;
+      }
+      if (s.role === 'scalar') continue; // a loss: its value goes to Plan.losses
+      const v: PlanValue = { id: `${id}.${p.name}`, node: id, port: p.name, role: s.role, perStep: s.role !== 'vector', dim: s.dim, dtype: s.dtype };
+      buffers.push(v);
+      outputs[p.name] = v.id;
+    }
+    if (r.spec.type === 'Input') {
+      const v = outputs.out;
+      if (v !== undefined) inputs.push({ node: id, value: v, role: r.attrs.role as 'sequence' | 'vector', size: r.attrs.size as number, dtype: r.attrs.dtype as PortDType });
+      continue;
+    }
+    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.kernel ? 'kernel' : null;
+    if (kind === null) {
+      problems.push({ code: 'no-kernel', nodeId: originOf(id), message: `${r.spec.type} node "${id}" has no kernel, so it cannot run; replace it with a node kind that has one` });
+      continue;
+    }
+    const opParams: Record<string, string> = {};
+    for (const d of r.spec.paramTensors(r.attrs, inputShapes(i))) {
+      const name = expanded.paramNames.get(`${id}.${d.name}`) ?? `${id}.${d.name}`;
+      let decl = d;
+      const outer = outerDecls.get(name);
+      if (outer !== undefined) {
+        if (!sameShape(outer.shape, d.shape)) {
+          problems.push({ code: 'param-conflict', nodeId: originOf(id), message: `weight "${name}" is [${outer.shape.join(', ')}] on the composite node but [${d.shape.join(', ')}] in its decomposition ("${id}.${d.name}")` });
+          continue;
+        }
+        decl = { ...outer, name: d.name };
+      }
+      const owner = paramOwner.get(name);
+      if (owner !== undefined) {
+        problems.push({ code: 'param-conflict', nodeId: originOf(id), message: `weight "${name}" is claimed by nodes "${owner}" and "${id}"; give the nodes different ids` });
+        continue;
+      }
+      paramOwner.set(name, id);
+      params.push({ name, node: id, param: d.name, shape: [...decl.shape], init: decl.init, trainable: decl.trainable });
+      opParams[d.name] = name;
+    }
+    const opInputs: Record<string, string> = {};
+    for (const [port, src] of feeds[i]) opInputs[port] = src;
+    opOf.set(i, { node: id, type: r.spec.type, kind, origin: originOf(id), attrs: r.attrs, inputs: opInputs, outputs, params: opParams, perStep: timing[i] === 'step' });
+  }
+
+  // Phases.
+  const rec = findRecurrences(nodes.length, successors);
+  const isDelay = res.map((r) => r.spec.closesCycles === true);
+  const sched = schedulePhases(successors, rec, timing, isDelay, rank, options);
+  const ops: PlanOp[] = [];
+  const phases: Phase[] = [];
+  for (const ph of sched) {
+    const list: number[] = [];
+    const delays: number[] = [];
+    for (const v of ph.nodes) {
+      const op = opOf.get(v);
+      if (op === undefined) continue;
+      if (op.kind === 'delay') delays.push(ops.length);
+      list.push(ops.length);
+      ops.push(op);
+    }
+    if (list.length === 0) continue;
+    if (ph.kind === 'loop') phases.push({ kind: 'loop', ops: list, delays });
+    else if (ph.kind === 'batched') phases.push({ kind: 'batched', ops: list });
+    else phases.push({ kind: 'vector', late: ph.late, ops: list });
+  }
+
+  // Losses and recorded recurrences.
+  const losses: PlanLoss[] = [];
+  ops.forEach((op, k) => {
+    if (getNodeSpec(op.type)?.category !== 'loss') return;
+    const reduction = op.attrs.reduction === 'meanValidSteps' ? 'meanValidSteps' : 'sumTimeMeanBatch';
+    losses.push({ op: k, node: op.node, reduction, perStep: op.perStep });
+  });
+  const recurrences = nameRecurrences(ops, rec, index, expanded, buffers);
+  return { plan: { format: PLAN_FORMAT, version: 1, inputs, params, buffers, ops, phases, losses, recurrences, probes }, problems };
+}
+
+function nameRecurrences(
+  ops: readonly PlanOp[],
+  rec: ReturnType<typeof findRecurrences>,
+  index: ReadonlyMap<string, number>,
+  expanded: ExpandedGraph,
+  buffers: readonly PlanValue[],
+): PlanRecurrence[] {
+  const dims = new Map(buffers.map((b) => [b.id, b.dim]));
+  const found: { delay: string; source: string; origin: string }[] = [];
+  const seen = new Set<string>();
+  for (const op of ops) {
+    if (op.kind !== 'delay' || !rec.cyclic[rec.component[index.get(op.node)!]]) continue;
+    const source = op.inputs.in;
+    if (source === undefined || seen.has(source)) continue;
+    seen.add(source);
+    found.push({ delay: op.node, source, origin: expanded.origin.get(source.slice(0, source.lastIndexOf('.'))) ?? op.origin });
+  }
+  const perOrigin = new Map<string, number>();
+  for (const f of found) perOrigin.set(f.origin, (perOrigin.get(f.origin) ?? 0) + 1);
+  const composites = new Map(expanded.composites.map((c) => [c.id, c]));
+  return found.map((f) => {
+    const node = f.source.slice(0, f.source.lastIndexOf('.'));
+    const composite = composites.get(f.origin);
+    let name = node;
+    if (composite !== undefined) {
+      const exposed = composite.outputs.findIndex((o) => `${o.source.node}.${o.source.port}` === f.source);
+      if (perOrigin.get(f.origin) === 1 || exposed === 0) name = f.origin;
+      else if (exposed > 0) name = `${f.origin}.${composite.outputs[exposed].port}`;
+      else name = node;
+    }
+    return { name, node: f.origin, delay: f.delay, source: f.source, dim: dims.get(f.source) ?? 0 };
+  });
+}

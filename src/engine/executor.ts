@@ -1,0 +1,596 @@
+import type { Phase, Plan, PlanOp } from '../compiler/plan';
+import { nodeKernelBackend, type Backend } from './backend';
+import { BindError, type BatchFeed } from './feeds';
+import { scalar, type Tensor } from './tensor';
+import type { WeightStore } from './weights';
+
+/**
+ * Runs a plan forward over a range of time steps and backward over a window of them (reverse mode
+ * over the unrolled schedule), in float64, calling a `Backend` for every kernel op.
+ *
+ * Storage: every per-step value is one `Float64Array` of `[T, B, D]` (time-major, so a step is a
+ * contiguous `[B, D]` block and a range of steps is a contiguous `[k·B, D]` block of rows); a vector
+ * is `[B, D]`; an index value stores one id per row. Buffers are allocated at `bind` and reused while
+ * B and T stay the same.
+ *
+ * Masks (models.md): every per-step value is multiplied by `m_{b,t}` as it is written (so values at
+ * padded steps read as zero) and its gradient likewise; a Delay's carried value is updated
+ * `s ← m_t·x_t + (1−m_t)·s`, so it stays frozen past `τ_b`; losses get the step's mask.
+ */
+
+export type ExecErrorCode =
+  /** `forward`/`backward` before `bind`, or `backward` before `forward`. */
+  | 'exec-not-ready'
+  /** A step range outside `[0, T]`, or a window that does not end where the last forward ended. */
+  | 'exec-bad-range'
+  /** A chunked run of a plan whose per-step part reads a value only known after the last step. */
+  | 'exec-needs-whole-sequence'
+  /** The backend cannot run one of the plan's node kinds. */
+  | 'exec-backend-unsupported';
+
+export class ExecError extends Error {
+  constructor(
+    readonly code: ExecErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExecError';
+  }
+}
+
+export interface ForwardOptions {
+  /** Carried values at t = 1 per Delay node id, `[B, D]` batch-major, instead of zeros or `h0` (stateful runs). */
+  readonly initialStates?: ReadonlyMap<string, Float64Array>;
+  /** Adds `delta` `[B, D]` to value `value` at step `step` (0-based) as it is written: for finite differences. */
+  readonly perturb?: { readonly value: string; readonly step: number; readonly delta: Float64Array };
+}
+
+/** The reduced loss of the steps a forward call ran. */
+export interface ChunkLoss {
+  /** Σ over loss nodes of their reduced loss. */
+  readonly total: number;
+  /** Per loss node. */
+  readonly perNode: Readonly<Record<string, number>>;
+}
+
+interface Port {
+  readonly port: string;
+  readonly buf: number;
+}
+
+interface Segment {
+  readonly from: number;
+  readonly to: number;
+  readonly saved: unknown;
+}
+
+const EMPTY = new Float64Array(0);
+
+export class Executor {
+  readonly plan: Plan;
+  readonly weights: WeightStore;
+  readonly backend: Backend;
+  private B = 0;
+  private T = 0;
+  private lengths = new Int32Array(0);
+  private mask = EMPTY; // m: (T,B)
+  private ones = EMPTY; // (B)
+  private vals: Float64Array[] = [];
+  private grads: Float64Array[] = [];
+  private readonly bufIndex = new Map<string, number>();
+  private readonly width: number[] = [];
+  private readonly perStep: boolean[] = [];
+  private readonly isIndex: boolean[] = [];
+  private readonly ins: Port[][];
+  private readonly outs: Port[][];
+  private readonly params: Record<string, Tensor>[];
+  private segments: Segment[][] = [];
+  private stepSaved: unknown[][] = [];
+  private once: unknown[] = [];
+  private carries = new Map<number, Float64Array>();
+  private lossRows = new Map<number, Float64Array>();
+  private readonly lossScale = new Map<number, number>();
+  private readonly paramGrads = new Map<string, Float64Array>();
+  private readonly initialGrads = new Map<string, Float64Array>();
+  private chunk: { from: number; to: number } | null = null;
+  private ranLate = false;
+  private perturb: ForwardOptions['perturb'] = undefined;
+
+  constructor(plan: Plan, weights: WeightStore, backend: Backend = nodeKernelBackend) {
+    this.plan = plan;
+    this.weights = weights;
+    this.backend = backend;
+    plan.buffers.forEach((v, i) => {
+      this.bufIndex.set(v.id, i);
+      this.width.push(v.dtype === 'index' ? 1 : v.dim);
+      this.perStep.push(v.perStep);
+      this.isIndex.push(v.dtype === 'index');
+    });
+    const ports = (m: Readonly<Record<string, string>>): Port[] => Object.entries(m).map(([port, id]) => ({ port, buf: this.buf(id) }));
+    this.ins = plan.ops.map((op) => ports(op.inputs));
+    this.outs = plan.ops.map((op) => ports(op.outputs));
+    this.params = plan.ops.map((op) => Object.fromEntries(Object.entries(op.params).map(([p, name]) => [p, weights.tensor(name)])));
+    for (const op of plan.ops) {
+      if (op.kind === 'kernel' && !backend.supports(op.type)) throw new ExecError('exec-backend-unsupported', `backend "${backend.name}" cannot run ${op.type} node "${op.node}"`);
+    }
+    for (const p of plan.params) this.paramGrads.set(p.name, new Float64Array(weights.get(p.name).length));
+  }
+
+  get batchSize(): number {
+    return this.B;
+  }
+
+  get stepCount(): number {
+    return this.T;
+  }
+
+  private buf(id: string): number {
+    const i = this.bufIndex.get(id);
+    if (i === undefined) throw new ExecError('exec-not-ready', `the plan has no value "${id}"`);
+    return i;
+  }
+
+  /** Copies a batch into the Input buffers (see `feeds.ts` for the layouts); lengths give the mask. */
+  bind(feed: BatchFeed): void {
+    const B = feed.lengths.length;
+    const T = feed.T;
+    if (!(Number.isInteger(T) && T >= 1)) throw new BindError('bind-mismatch', undefined, `T must be an integer ≥ 1, got ${T}`);
+    if (B < 1) throw new BindError('bind-mismatch', undefined, 'a batch needs at least one sample (lengths is empty)');
+    for (let b = 0; b < B; b++) {
+      const tau = feed.lengths[b];
+      if (!(tau >= 1 && tau <= T)) throw new BindError('bind-mismatch', undefined, `sample ${b} has length ${tau}, outside [1, ${T}]`);
+    }
+    for (const node of Object.keys(feed.feeds)) {
+      if (!this.plan.inputs.some((i) => i.node === node)) throw new BindError('bind-unknown', node, `"${node}" is not an Input node of the graph; the Inputs are ${this.plan.inputs.map((i) => i.node).join(', ')}`);
+    }
+    if (B !== this.B || T !== this.T) this.allocate(B, T);
+    this.lengths = Int32Array.from(feed.lengths);
+    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) this.mask[t * B + b] = t < this.lengths[b] ? 1 : 0;
+    for (const input of this.plan.inputs) {
+      const data = Object.hasOwn(feed.feeds, input.node) ? feed.feeds[input.node] : undefined;
+      if (data === undefined) throw new BindError('bind-missing', input.node, `Input "${input.node}" has no data; give an array for it`);
+      const i = this.buf(input.value);
+      const w = this.width[i];
+      const seq = input.role === 'sequence';
+      const want = seq ? B * T * w : B * w;
+      const layout = `${seq ? '(B,T' : '(B'}${input.dtype === 'index' ? ')' : ',D)'} = ${want} values`;
+      if (data.length !== want) throw new BindError('bind-mismatch', input.node, `Input "${input.node}" needs ${layout} for B = ${B}, T = ${T}, D = ${input.size}; got ${data.length}`);
+      if (input.dtype === 'real' && data instanceof Int32Array) throw new BindError('bind-mismatch', input.node, `Input "${input.node}" takes real values, but got an Int32Array of ids`);
+      const dst = this.vals[i];
+      if (!seq) dst.set(data);
+      else {
+        // (B,T,D) → (T,B,D), zero at padded steps
+        for (let b = 0; b < B; b++) {
+          for (let t = 0; t < T; t++) {
+            const m = this.mask[t * B + b];
+            for (let k = 0; k < w; k++) dst[(t * B + b) * w + k] = m * data[(b * T + t) * w + k];
+          }
+        }
+      }
+    }
+    this.chunk = null;
+  }
+
+  private allocate(B: number, T: number): void {
+    this.B = B;
+    this.T = T;
+    this.mask = new Float64Array(T * B);
+    this.ones = new Float64Array(B).fill(1);
+    this.vals = this.plan.buffers.map((_, i) => new Float64Array((this.perStep[i] ? T * B : B) * this.width[i]));
+    this.grads = this.vals.map((v) => new Float64Array(v.length));
+    this.lossRows = new Map(this.plan.losses.map((l) => [l.op, new Float64Array(l.perStep ? T * B : B)]));
+    this.carries = new Map(this.plan.ops.flatMap((op, k) => (op.kind === 'delay' ? [[k, new Float64Array(B * this.width[this.buf(op.outputs.out)])]] : [])));
+  }
+
+  private ready(): void {
+    if (this.T === 0) throw new ExecError('exec-not-ready', 'no batch is bound; call bind() first');
+  }
+
+  // ——— forward ———
+
+  /** Runs steps `[from, to)` (0-based) of every phase; returns the reduced loss of those steps. */
+  forward(from = 0, to = this.T, options: ForwardOptions = {}): ChunkLoss {
+    this.ready();
+    const { T } = this;
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= T)) {
+      throw new ExecError('exec-bad-range', `step range [${from}, ${to}) must lie within [0, ${T}] and hold at least one step`);
+    }
+    if (from > 0 && this.chunk?.to !== from) throw new ExecError('exec-bad-range', `steps [${from}, ${to}) do not continue the last forward run (which ended at ${this.chunk?.to ?? 'nothing'})`);
+    if ((from > 0 || to < T) && this.needsWholeSequence()) {
+      throw new ExecError('exec-needs-whole-sequence', 'this graph feeds a value read at each sample’s last step (LastStep) back into per-step nodes, so it cannot run in chunks; use full BPTT');
+    }
+    this.perturb = options.perturb;
+    if (from === 0) this.reset(options.initialStates);
+    this.lossScale.clear();
+    this.ranLate = to === T;
+    for (const phase of this.plan.phases) {
+      if (phase.kind === 'vector') {
+        if (phase.late ? to === T : from === 0) for (const k of phase.ops) this.runVector(k);
+      } else if (phase.kind === 'batched') {
+        for (const k of phase.ops) this.segments[k].push({ from, to, saved: this.runRows(k, from * this.B, to * this.B) });
+      } else {
+        for (let t = from; t < to; t++) this.loopStep(phase, t);
+      }
+    }
+    this.chunk = { from, to };
+    this.perturb = undefined;
+    return this.chunkLoss(from, to);
+  }
+
+  private needsWholeSequence(): boolean {
+    let late = false;
+    for (const ph of this.plan.phases) {
+      if (ph.kind === 'vector' && ph.late) late = true;
+      else if (ph.kind !== 'vector' && late) return true;
+    }
+    return false;
+  }
+
+  private reset(initial: ReadonlyMap<string, Float64Array> | undefined): void {
+    this.segments = this.plan.ops.map(() => []);
+    this.stepSaved = this.plan.ops.map((op) => (op.perStep ? new Array<unknown>(this.T) : []));
+    this.once = this.plan.ops.map(() => undefined);
+    for (const [k, carry] of this.carries) {
+      const op = this.plan.ops[k];
+      const given = initial?.get(op.node);
+      const h0 = op.params.h0;
+      if (given !== undefined) {
+        if (given.length !== carry.length) throw new ExecError('exec-bad-range', `initial state of Delay "${op.node}" has ${given.length} values, needs B·D = ${carry.length}`);
+        carry.set(given);
+      } else if (h0 !== undefined) {
+        const w = this.weights.get(h0);
+        for (let b = 0; b < this.B; b++) carry.set(w, b * w.length);
+      } else carry.fill(0);
+    }
+  }
+
+  private loopStep(phase: Extract<Phase, { kind: 'loop' }>, t: number): void {
+    const { B } = this;
+    for (const k of phase.ops) {
+      const op = this.plan.ops[k];
+      if (op.kind === 'delay') {
+        // y_t = s (the value carried from step t−1), masked
+        const out = this.outs[k][0].buf;
+        const w = this.width[out];
+        const carry = this.carries.get(k)!;
+        this.writeRows(out, t * B, (t + 1) * B, carry, w);
+      } else {
+        this.stepSaved[k][t] = this.runRows(k, t * B, (t + 1) * B);
+      }
+    }
+    for (const k of phase.delays) {
+      // s ← m_t x_t + (1 − m_t) s
+      const x = this.vals[this.ins[k][0].buf];
+      const carry = this.carries.get(k)!;
+      const w = carry.length / B;
+      for (let b = 0; b < B; b++) {
+        if (this.mask[t * B + b] === 0) continue;
+        const src = (t * B + b) * w;
+        for (let j = 0; j < w; j++) carry[b * w + j] = x[src + j];
+      }
+    }
+  }
+
+  /** The value of buffer `i` for rows `[r0, r1)` of a per-step op, as a kernel argument. */
+  private argRows(i: number, r0: number, r1: number): Tensor {
+    const w = this.width[i];
+    const n = r1 - r0;
+    const v = this.vals[i];
+    let data: Float64Array;
+    if (this.perStep[i]) data = v.subarray(r0 * w, r1 * w);
+    else if (n === this.B) data = v;
+    else {
+      // a vector read at every step: repeated per step, (k·B, D)
+      data = new Float64Array(n * w);
+      for (let off = 0; off < data.length; off += v.length) data.set(v, off);
+    }
+    return { shape: this.isIndex[i] ? [n] : [n, w], data };
+  }
+
+  /** Writes rows `[r0, r1)` of per-step buffer `i` from `src`, masked (and perturbed when asked). */
+  private writeRows(i: number, r0: number, r1: number, src: Float64Array, w: number): void {
+    const dst = this.vals[i];
+    const { mask } = this;
+    for (let r = r0; r < r1; r++) {
+      const m = mask[r];
+      const s = (r - r0) * w;
+      for (let j = 0; j < w; j++) dst[r * w + j] = m * src[s + j];
+    }
+    const p = this.perturb;
+    if (p !== undefined && this.plan.buffers[i].id === p.value && p.step * this.B >= r0 && (p.step + 1) * this.B <= r1) {
+      const base = p.step * this.B * w;
+      for (let j = 0; j < p.delta.length; j++) dst[base + j] += p.delta[j] * mask[p.step * this.B + Math.floor(j / w)];
+    }
+  }
+
+  private call(k: number): { type: string; node: string; attrs: unknown } {
+    const op = this.plan.ops[k];
+    return { type: op.type, node: op.node, attrs: op.attrs };
+  }
+
+  /** A per-step kernel op over rows `[r0, r1)` (one step in a loop, a range of steps when batched). */
+  private runRows(k: number, r0: number, r1: number): unknown {
+    const inputs: Record<string, Tensor> = {};
+    for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, r0, r1);
+    const mask: Tensor = { shape: [r1 - r0], data: this.mask.subarray(r0, r1) };
+    const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask });
+    for (const p of this.outs[k]) this.writeRows(p.buf, r0, r1, res.outputs[p.port].data, this.width[p.buf]);
+    const rows = this.lossRows.get(k);
+    if (rows !== undefined) {
+      rows.set(res.outputs.rows.data, r0);
+      this.lossScale.set(k, 1);
+    }
+    return res.saved;
+  }
+
+  private runVector(k: number): void {
+    const op = this.plan.ops[k];
+    if (op.kind === 'last-step') {
+      const src = this.ins[k][0].buf;
+      const out = this.outs[k][0].buf;
+      const w = this.width[out];
+      const x = this.vals[src];
+      const y = this.vals[out];
+      for (let b = 0; b < this.B; b++) {
+        const r = (this.lengths[b] - 1) * this.B + b; // row of step τ_b
+        for (let j = 0; j < w; j++) y[b * w + j] = x[r * w + j];
+      }
+      return;
+    }
+    const inputs: Record<string, Tensor> = {};
+    for (const p of this.ins[k]) inputs[p.port] = { shape: this.isIndex[p.buf] ? [this.B] : [this.B, this.width[p.buf]], data: this.vals[p.buf] };
+    const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask: { shape: [this.B], data: this.ones } });
+    for (const p of this.outs[k]) this.vals[p.buf].set(res.outputs[p.port].data);
+    const rows = this.lossRows.get(k);
+    if (rows !== undefined) {
+      rows.set(res.outputs.rows.data);
+      this.lossScale.set(k, 1);
+    }
+    this.once[k] = res.saved;
+  }
+
+  private chunkLoss(from: number, to: number): ChunkLoss {
+    const { B } = this;
+    const perNode: Record<string, number> = {};
+    let total = 0;
+    let valid = 0;
+    for (let r = from * B; r < to * B; r++) valid += this.mask[r];
+    for (const l of this.plan.losses) {
+      if (!this.lossScale.has(l.op)) continue;
+      const rows = this.lossRows.get(l.op)!;
+      let sum = 0;
+      const [a, z] = l.perStep ? [from * B, to * B] : [0, B];
+      for (let r = a; r < z; r++) sum += rows[r];
+      const denom = l.perStep && l.reduction === 'meanValidSteps' ? valid : B;
+      const scale = denom > 0 ? 1 / denom : 0;
+      this.lossScale.set(l.op, scale);
+      perNode[l.node] = sum * scale;
+      total += sum * scale;
+    }
+    return { total, perNode };
+  }
+
+  // ——— backward ———
+
+  /**
+   * Reverse mode for the loss of the last forward call, through steps `[windowFrom, to)` where
+   * `to` is where that call ended: the values carried into step `windowFrom` are constants. Returns
+   * `∂L/∂θ` per weight name (arrays owned by the executor, overwritten by the next backward).
+   */
+  backward(windowFrom = 0): ReadonlyMap<string, Float64Array> {
+    this.ready();
+    const chunk = this.chunk;
+    if (chunk === null) throw new ExecError('exec-not-ready', 'backward needs a forward run first');
+    const { to } = chunk;
+    if (!(Number.isInteger(windowFrom) && windowFrom >= 0 && windowFrom <= chunk.from)) {
+      throw new ExecError('exec-bad-range', `the backward window must start at a step in [0, ${chunk.from}], got ${windowFrom}`);
+    }
+    for (const g of this.grads) g.fill(0);
+    for (const g of this.paramGrads.values()) g.fill(0);
+    this.initialGrads.clear();
+    const phases = this.plan.phases;
+    for (let p = phases.length - 1; p >= 0; p--) {
+      const phase = phases[p];
+      if (phase.kind === 'vector') {
+        if (phase.late && !this.ranLate) continue;
+        for (let i = phase.ops.length - 1; i >= 0; i--) this.backVector(phase.ops[i], windowFrom);
+      } else if (phase.kind === 'batched') {
+        for (let i = phase.ops.length - 1; i >= 0; i--) {
+          const k = phase.ops[i];
+          for (const s of this.segments[k]) if (s.to > windowFrom && s.from < to) this.backRows(k, s.from * this.B, s.to * this.B, s.saved);
+        }
+      } else this.backLoop(phase, windowFrom, to);
+    }
+    return this.paramGrads;
+  }
+
+  /** `∂L/∂s_0` per Delay node id `[B, D]`, when the last backward window started at step 0. */
+  initialStateGradients(): ReadonlyMap<string, Float64Array> {
+    return this.initialGrads;
+  }
+
+  private backLoop(phase: Extract<Phase, { kind: 'loop' }>, lo: number, hi: number): void {
+    const { B, mask } = this;
+    const G = new Map(phase.delays.map((k) => [k, new Float64Array(this.carries.get(k)!.length)])); // ∂L/∂s_t
+    for (let t = hi - 1; t >= lo; t--) {
+      for (const k of phase.delays) {
+        const g = G.get(k)!;
+        const x = this.ins[k][0].buf;
+        const gx = this.grads[x];
+        const w = this.width[x];
+        for (let b = 0; b < B; b++) {
+          const m = mask[t * B + b];
+          if (m === 0) continue; // frozen: s_t = s_{t−1}, the gradient passes on unchanged
+          for (let j = 0; j < w; j++) {
+            gx[(t * B + b) * w + j] += g[b * w + j];
+            g[b * w + j] = 0;
+          }
+        }
+      }
+      for (let i = phase.ops.length - 1; i >= 0; i--) {
+        const k = phase.ops[i];
+        const op = this.plan.ops[k];
+        if (op.kind !== 'delay') {
+          this.backRows(k, t * B, (t + 1) * B, this.stepSaved[k][t]);
+          continue;
+        }
+        const g = G.get(k)!;
+        const out = this.grads[this.outs[k][0].buf];
+        const w = g.length / B;
+        for (let b = 0; b < B; b++) {
+          const m = mask[t * B + b];
+          for (let j = 0; j < w; j++) g[b * w + j] += m * out[(t * B + b) * w + j];
+        }
+      }
+    }
+    if (lo > 0) return; // the state entering the window is a constant
+    for (const k of phase.delays) this.finishInitial(this.plan.ops[k], G.get(k)!);
+  }
+
+  private finishInitial(op: PlanOp, g: Float64Array): void {
+    this.initialGrads.set(op.node, g.slice());
+    const h0 = op.params.h0;
+    if (h0 === undefined) return;
+    const acc = this.paramGrads.get(h0)!;
+    const w = acc.length;
+    for (let i = 0; i < g.length; i++) acc[i % w] += g[i];
+  }
+
+  /** Masked ∂L/∂output of buffer `i`, rows `[r0, r1)`. */
+  private gradRows(i: number, r0: number, r1: number): Tensor {
+    const w = this.width[i];
+    const g = this.grads[i];
+    const data = new Float64Array((r1 - r0) * w);
+    for (let r = r0; r < r1; r++) {
+      const m = this.mask[r];
+      if (m === 0) continue;
+      for (let j = 0; j < w; j++) data[(r - r0) * w + j] = m * g[r * w + j];
+    }
+    return { shape: [r1 - r0, w], data };
+  }
+
+  private lossSeed(k: number, r0: number, r1: number, perStep: boolean): Record<string, Tensor> {
+    const scale = this.lossScale.get(k) ?? 0;
+    const rows = new Float64Array(r1 - r0);
+    const chunk = this.chunk!;
+    const a = perStep ? Math.max(r0, chunk.from * this.B) : r0;
+    const z = perStep ? Math.min(r1, chunk.to * this.B) : r1;
+    for (let r = a; r < z; r++) rows[r - r0] = scale;
+    return { loss: scalar(0), rows: { shape: [r1 - r0], data: rows } };
+  }
+
+  private backRows(k: number, r0: number, r1: number, saved: unknown): void {
+    const inputs: Record<string, Tensor> = {};
+    for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, r0, r1);
+    const gradOut: Record<string, Tensor> = this.lossRows.has(k) ? this.lossSeed(k, r0, r1, true) : {};
+    for (const p of this.outs[k]) gradOut[p.port] = this.gradRows(p.buf, r0, r1);
+    const res = this.backend.backward(this.call(k), gradOut, saved, inputs, this.params[k]);
+    for (const p of this.ins[k]) {
+      const g = res.inputs[p.port];
+      if (g === undefined || this.isIndex[p.buf]) continue;
+      const acc = this.grads[p.buf];
+      const w = this.width[p.buf];
+      if (this.perStep[p.buf]) {
+        const off = r0 * w;
+        for (let j = 0; j < g.data.length; j++) acc[off + j] += g.data[j];
+      } else {
+        // a vector read at every step: its gradient sums over the steps
+        for (let j = 0; j < g.data.length; j++) acc[j % acc.length] += g.data[j];
+      }
+    }
+    this.addParamGrads(k, res.params);
+  }
+
+  private backVector(k: number, lo: number): void {
+    const op = this.plan.ops[k];
+    const { B } = this;
+    if (op.kind === 'last-step') {
+      const src = this.ins[k][0].buf;
+      const w = this.width[src];
+      const gy = this.grads[this.outs[k][0].buf];
+      const gx = this.grads[src];
+      for (let b = 0; b < B; b++) {
+        const t = this.lengths[b] - 1;
+        if (t < lo) continue; // τ_b lies before the window
+        for (let j = 0; j < w; j++) gx[(t * B + b) * w + j] += gy[b * w + j];
+      }
+      return;
+    }
+    const inputs: Record<string, Tensor> = {};
+    for (const p of this.ins[k]) inputs[p.port] = { shape: this.isIndex[p.buf] ? [B] : [B, this.width[p.buf]], data: this.vals[p.buf] };
+    const gradOut: Record<string, Tensor> = this.lossRows.has(k) ? this.lossSeed(k, 0, B, false) : {};
+    for (const p of this.outs[k]) gradOut[p.port] = { shape: [B, this.width[p.buf]], data: this.grads[p.buf].slice() };
+    const res = this.backend.backward(this.call(k), gradOut, this.once[k], inputs, this.params[k]);
+    for (const p of this.ins[k]) {
+      const g = res.inputs[p.port];
+      if (g === undefined || this.isIndex[p.buf]) continue;
+      const acc = this.grads[p.buf];
+      for (let j = 0; j < g.data.length; j++) acc[j] += g.data[j];
+    }
+    this.addParamGrads(k, res.params);
+  }
+
+  private addParamGrads(k: number, grads: Readonly<Record<string, Tensor>>): void {
+    for (const [p, name] of Object.entries(this.plan.ops[k].params)) {
+      const g = grads[p];
+      if (g === undefined) continue;
+      const acc = this.paramGrads.get(name)!;
+      for (let j = 0; j < acc.length; j++) acc[j] += g.data[j];
+    }
+  }
+
+  // ——— reading results ———
+
+  /** Whether a value is per step (`[B,T,D]`) or a vector (`[B,D]`), and its storage width D. */
+  private layout(id: string): { i: number; w: number } {
+    const i = this.buf(id);
+    return { i, w: this.width[i] };
+  }
+
+  private toBatchMajor(src: Float64Array, i: number, w: number): { shape: number[]; data: Float64Array } {
+    const { B, T } = this;
+    if (!this.perStep[i]) return { shape: this.isIndex[i] ? [B] : [B, w], data: src.slice() };
+    const data = new Float64Array(B * T * w);
+    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data.set(src.subarray((t * B + b) * w, (t * B + b + 1) * w), (b * T + t) * w);
+    return { shape: this.isIndex[i] ? [B, T] : [B, T, w], data };
+  }
+
+  /** A value as `[B,T,D]` (per step, zero at padded steps) or `[B,D]`, batch-major (a copy). */
+  value(id: string): { shape: number[]; data: Float64Array } {
+    const { i, w } = this.layout(id);
+    return this.toBatchMajor(this.vals[i], i, w);
+  }
+
+  /** `∂L/∂value` from the last backward, laid out as `value`. Zero outside the backward window. */
+  gradient(id: string): { shape: number[]; data: Float64Array } {
+    const { i, w } = this.layout(id);
+    return this.toBatchMajor(this.grads[i], i, w);
+  }
+
+  /** Time-major `∂L/∂value` `[T,B,D]` (no copy; valid until the next backward). */
+  rawGradient(id: string): Float64Array {
+    return this.grads[this.buf(id)];
+  }
+
+  /** Per-step loss terms `m ℓ` of a loss node, `[B,T]` (per-step losses) or `[B]`, before reduction. */
+  stepLosses(node: string): { shape: number[]; data: Float64Array } {
+    const l = this.plan.losses.find((x) => x.node === node);
+    if (l === undefined) throw new ExecError('exec-not-ready', `"${node}" is not a loss node of the plan`);
+    const rows = this.lossRows.get(l.op)!;
+    const { B, T } = this;
+    if (!l.perStep) return { shape: [B], data: rows.slice() };
+    const data = new Float64Array(B * T);
+    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data[b * T + t] = rows[t * B + b];
+    return { shape: [B, T], data };
+  }
+
+  /** Every Delay's carried value after the last forward step (the state at `τ_b` when it ran to the end), `[B,D]`. */
+  finalStates(): Map<string, Float64Array> {
+    return new Map([...this.carries].map(([k, c]) => [this.plan.ops[k].node, c.slice()]));
+  }
+
+  /** The step mask `[T,B]` (time-major; no copy). */
+  maskTimeMajor(): Float64Array {
+    return this.mask;
+  }
+}
