@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_ORIGIN, E2E_PORT, E2E_TOKEN } from './test/e2e/env';
+import { E2E_DATA_DIR, E2E_ORIGIN, E2E_PORT, E2E_TOKEN } from './test/e2e/env';
 
 /**
  * End-to-end tests drive the real renderer, served by the web host, in Debian's Chromium
@@ -26,7 +26,7 @@ export default defineConfig({
   webServer: {
     command: `npm run build:renderer && npx tsx main/web/server.ts --port ${E2E_PORT}`,
     url: `${E2E_ORIGIN}/`,
-    env: { UNROLL_TOKEN: E2E_TOKEN },
+    env: { UNROLL_TOKEN: E2E_TOKEN, UNROLL_DATA_DIR: E2E_DATA_DIR },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',

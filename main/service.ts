@@ -1,41 +1,86 @@
-import { restore } from '../src/graph/restore';
-import { serialize } from '../src/graph/serialize';
-import type { Problem } from '../src/graph/problems';
-import { fail, isPlainFileName, ok, type DocumentProblem, type OpenResult, type Reply, type RequestHandlers } from '../src/protocol';
+import { basename } from 'node:path';
+import type { GraphDocument } from '../src/graph/document';
+import { fail, ok, type Language, type RecentFile, type Reply, type RequestHandlers, type Saved } from '../src/protocol';
+import { createAutosave } from './autosave';
+import { documentFileName, documentText, openText, readDocumentFile, withoutWeights } from './documents';
 import { EXAMPLES } from './examples';
+import { writeDocumentFile } from './files';
+import { createRecentFiles } from './recent';
+
+export { documentFileName, openText } from './documents';
+
+/** Electron's native file dialogs; each answers the chosen path, or undefined when cancelled. */
+export interface FileDialogs {
+  chooseOpen(): Promise<string | undefined>;
+  chooseSave(suggestedName: string): Promise<string | undefined>;
+}
 
 /**
  * The host's implementation of the protocol, written once. The web host and Electron adapt it to
- * their transports; what differs between them (where a saved file goes) comes in as options.
+ * their transports; what differs between them (native dialogs, recent files) comes in as options.
  */
 export interface ServiceOptions {
   readonly host: 'electron' | 'web';
   readonly name: string;
   readonly version: string;
+  /** The host's data folder: the autosave, and (with dialogs) the recent-files list. */
+  readonly dataDir: string;
   /**
-   * Electron: asks the user where to save (suggesting `fileName`) and writes `text` atomically,
-   * answering the path, or `cancelled`. Absent in the web host, where the browser downloads the text.
+   * Electron: files are picked with native dialogs and read and written by the host (atomically).
+   * Absent in the web host, where the browser picks files and downloads saved text.
    */
-  readonly saveFile?: (fileName: string, text: string) => Promise<Reply<{ path: string }>>;
-}
-
-/** Opening goes through `restore()`, the only way into a document. */
-export function openText(text: string): OpenResult {
-  const restored = restore(text);
-  const plain = (p: Problem): DocumentProblem => ({ code: p.code, path: p.path, message: p.message });
-  if (restored.ok) return { status: 'restored', doc: restored.doc, warnings: restored.warnings.map(plain) };
-  return { status: 'refused', problems: restored.problems.map(plain) };
-}
-
-/** `My graph` → `My graph.unroll.json`; characters a file system may refuse become `_`. */
-export function documentFileName(name: string): string {
-  const base = [...name].map((c) => (isPlainFileName(c) ? c : '_')).join('').trim() || 'untitled';
-  return `${base.slice(0, 180)}.unroll.json`;
+  readonly dialogs?: FileDialogs;
+  /** Electron: the recent-files list changed (rebuild the menu). */
+  readonly onRecentChange?: (files: readonly RecentFile[]) => void;
+  /** The UI language changed (Electron rebuilds its menu in it). */
+  readonly onLanguage?: (language: Language) => void;
 }
 
 export function createService(opts: ServiceOptions): RequestHandlers {
+  const autosave = createAutosave(opts.dataDir);
+  const dialogs = opts.dialogs;
+  const recent = dialogs === undefined ? undefined : createRecentFiles(opts.dataDir);
+  /** Paths the user chose in a dialog this session: the only ones written without asking. */
+  const picked = new Set<string>();
+  const noDialogs = (what: string): Reply<never> => fail('unsupported', `the ${opts.host} host cannot ${what}: use the browser's file picker and downloads`);
+
+  async function remember(path: string): Promise<void> {
+    picked.add(path);
+    if (recent === undefined) return;
+    try {
+      const files = await recent.add(path);
+      opts.onRecentChange?.(files);
+    } catch {
+      // The recent list is a convenience: failing to write it never fails the save or open.
+    }
+  }
+
+  /** Writes `text` to `path` (known) or to a path chosen in the save dialog; web: returns the text. */
+  async function deliver(text: string, fileName: string, path: string | undefined, ask: boolean): Promise<Reply<Saved>> {
+    if (dialogs === undefined) {
+      if (path !== undefined) return noDialogs('write files by path');
+      return ok({ text, fileName });
+    }
+    let target = path;
+    if (target !== undefined && !ask && !picked.has(target) && !(await recent?.has(target))) {
+      return fail('unauthorized', `Unroll writes only to files chosen in its dialogs; ${target} was not: use Save As`, 'path');
+    }
+    if (target === undefined || ask) {
+      target = await dialogs.chooseSave(target === undefined ? fileName : basename(target));
+      if (target === undefined) return fail('cancelled', 'saving was cancelled');
+    }
+    const written = await writeDocumentFile(target, text);
+    if (!written.ok) return written;
+    await remember(target);
+    return ok({ text, fileName: basename(target), path: target });
+  }
+
   return {
     'app.info': async () => ok({ name: opts.name, version: opts.version, host: opts.host }),
+    'app.setLanguage': async ({ language }) => {
+      opts.onLanguage?.(language);
+      return ok({});
+    },
     'examples.list': async () => ok({ examples: EXAMPLES.map(({ id, title, description }) => ({ id, title, description })) }),
     'examples.open': async ({ id }) => {
       const example = EXAMPLES.find((e) => e.id === id);
@@ -43,17 +88,33 @@ export function createService(opts: ServiceOptions): RequestHandlers {
       return ok(openText(example.text()));
     },
     'document.open': async ({ text }) => ok(openText(text)),
-    'document.save': async ({ doc, fileName }) => {
-      const saved = serialize(doc);
-      if (!saved.ok) {
-        const first = saved.problems[0];
-        return fail('bad-payload', `the document cannot be saved: ${saved.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, first === undefined ? 'doc' : `doc${first.path.slice(1)}`);
+    'document.openFile': async ({ path }) => {
+      if (dialogs === undefined) return noDialogs('open files by path');
+      if (path !== undefined && !picked.has(path) && !(await recent?.has(path))) {
+        return fail('unauthorized', `Unroll opens by path only files from its recent list; ${path} is not on it: use Open…`, 'path');
       }
-      const name = fileName ?? documentFileName(doc.meta.name);
-      if (opts.saveFile === undefined) return ok({ text: saved.text, fileName: name });
-      const written = await opts.saveFile(name, saved.text);
-      if (!written.ok) return written;
-      return ok({ text: saved.text, fileName: name, path: written.result.path });
+      const chosen = path ?? (await dialogs.chooseOpen());
+      if (chosen === undefined) return fail('cancelled', 'opening was cancelled');
+      const text = await readDocumentFile(chosen);
+      if (!text.ok) return text;
+      const opened = openText(text.result);
+      if (opened.status === 'restored') await remember(chosen);
+      return ok({ path: chosen, fileName: basename(chosen), opened });
     },
+    'document.save': async ({ doc, fileName, path, saveAs }) => {
+      const text = documentText(doc);
+      if (!text.ok) return text;
+      return deliver(text.result, fileName ?? documentFileName(doc.meta.name), path, saveAs === true);
+    },
+    'document.export': async ({ doc, withWeights, fileName }) => {
+      const exported: GraphDocument = withWeights ? doc : withoutWeights(doc);
+      const text = documentText(exported);
+      if (!text.ok) return text;
+      return deliver(text.result, fileName ?? documentFileName(doc.meta.name, withWeights ? '' : '.architecture'), undefined, true);
+    },
+    'recent.list': async () => ok({ files: recent === undefined ? [] : await recent.list() }),
+    'autosave.write': ({ doc }) => autosave.write(doc),
+    'autosave.read': () => autosave.read(),
+    'autosave.clear': () => autosave.clear(),
   };
 }

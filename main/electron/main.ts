@@ -1,10 +1,12 @@
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { join } from 'node:path';
-import { dispatch, fail, REQUEST_CHANNEL } from '../../src/protocol';
+import { dispatch, EVENT_CHANNEL, fail, REQUEST_CHANNEL, type CommandId, type HostEvent, type Language, type RecentFile } from '../../src/protocol';
 import { contentSecurityPolicy } from '../csp';
-import { writeDocumentFile } from '../files';
+import { resolveDataDir } from '../data-dir';
+import { createRecentFiles } from '../recent';
 import { createService } from '../service';
 import { readStatic } from '../web/static';
+import { buildMenuTemplate } from './menu';
 import { APP_HOST, APP_SCHEME, APP_URL, isTrustedSender, mayNavigate } from './security';
 
 /**
@@ -75,17 +77,48 @@ function harden(): void {
   });
 }
 
-function serveProtocol(): void {
+/** The menu's state: rebuilt when the recent list or the UI language changes. */
+const menuState: { language: Language; recent: readonly RecentFile[] } = { language: 'en', recent: [] };
+
+/** Sends an event to every window's page (there is one). */
+function sendEvent(event: HostEvent): void {
+  for (const win of BrowserWindow.getAllWindows()) win.webContents.send(EVENT_CHANNEL, event);
+}
+
+function installMenu(): void {
+  const send = (command: CommandId, arg?: string): void => sendEvent({ name: 'menu.command', payload: arg === undefined ? { command } : { command, arg } });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ platform: process.platform, appName: app.getName(), language: menuState.language, recent: menuState.recent, send })));
+}
+
+const FILTERS = [{ name: 'Unroll graph', extensions: ['json'] }];
+
+function serveProtocol(dataDir: string): void {
   const handlers = createService({
     host: 'electron',
     name: app.getName(),
     version: app.getVersion(),
-    async saveFile(fileName, text) {
-      const owner = BrowserWindow.getFocusedWindow();
-      const options = { defaultPath: join(app.getPath('documents'), fileName), filters: [{ name: 'Unroll graph', extensions: ['json'] }] };
-      const chosen = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
-      if (chosen.canceled || chosen.filePath === undefined || chosen.filePath === '') return fail('cancelled', 'saving was cancelled');
-      return writeDocumentFile(chosen.filePath, text);
+    dataDir,
+    dialogs: {
+      async chooseOpen() {
+        const owner = BrowserWindow.getFocusedWindow();
+        const options = { properties: ['openFile' as const], filters: FILTERS };
+        const chosen = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options);
+        return chosen.canceled ? undefined : chosen.filePaths[0];
+      },
+      async chooseSave(fileName) {
+        const owner = BrowserWindow.getFocusedWindow();
+        const options = { defaultPath: join(app.getPath('documents'), fileName), filters: FILTERS };
+        const chosen = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
+        return chosen.canceled || chosen.filePath === undefined || chosen.filePath === '' ? undefined : chosen.filePath;
+      },
+    },
+    onRecentChange(files) {
+      menuState.recent = files;
+      installMenu();
+    },
+    onLanguage(language) {
+      menuState.language = language;
+      installMenu();
     },
   });
   ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, payload: unknown) => {
@@ -102,8 +135,16 @@ harden();
 app.whenReady().then(() => {
   // The app asks for no permission (camera, notifications, …): refuse them all.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, answer) => answer(false));
+  const dataDir = resolveDataDir(app.getPath('userData'));
   serveApp();
-  serveProtocol();
+  serveProtocol(dataDir);
+  installMenu();
+  void createRecentFiles(dataDir)
+    .list()
+    .then((files) => {
+      menuState.recent = files;
+      installMenu();
+    });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_PREFIX, dispatch, EVENTS_PATH, fail, TOKEN_HEADER, TOKEN_QUERY, type HostEvent, type Reply, type RequestHandlers } from '../../src/protocol';
 import { contentSecurityPolicy } from '../csp';
+import { resolveDataDir } from '../data-dir';
 import { createService } from '../service';
 import { readStatic } from './static';
 
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { productName?: string; version: string };
   const server = await startWebServer({
-    handlers: createService({ host: 'web', name: pkg.productName ?? 'Unroll', version: pkg.version }),
+    handlers: createService({ host: 'web', name: pkg.productName ?? 'Unroll', version: pkg.version, dataDir: resolveDataDir() }),
     staticDir: `${root}dist/renderer`,
     port: parsePort(process.argv.slice(2), process.env),
     ...(process.env.UNROLL_TOKEN ? { token: process.env.UNROLL_TOKEN } : {}),

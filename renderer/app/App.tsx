@@ -1,41 +1,31 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, ExampleSummary } from '../../src/protocol';
+import { useCallback, useEffect } from 'react';
 import { Canvas } from '../canvas/Canvas';
-import { getHost } from '../host';
+import type { UnrollFlowNode } from '../canvas/NodeView';
 import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
 import { addNodeAt } from '../store/actions';
 import { useApp } from '../store';
+import { DialogHost } from './Dialogs';
+import { setFlow } from './flow';
+import { StartPage } from './StartPage';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
+import { useAutosave, useHost, useWindowTitle } from './useHost';
 import { useShortcuts } from './useShortcuts';
-
-/** Asks the host who it is and which examples it has; listens to its notices. */
-function useHost(): { info: AppInfo | undefined; examples: readonly ExampleSummary[] } {
-  const [info, setInfo] = useState<AppInfo>();
-  const [examples, setExamples] = useState<readonly ExampleSummary[]>([]);
-  useEffect(() => {
-    const host = getHost();
-    const { notify } = useApp.getState();
-    if (host === null) {
-      notify('warning', 'Not connected to an Unroll host: editing works, but opening, saving and examples need the address the web host printed (it carries the access token).', 'no-host');
-      return;
-    }
-    void host.call('app.info', {}).then((r) => (r.ok ? setInfo(r.result) : notify('error', `Host: ${r.error.message}`, r.error.code)));
-    void host.call('examples.list', {}).then((r) => (r.ok ? setExamples(r.result.examples) : notify('error', `Examples: ${r.error.message}`, r.error.code)));
-    return host.onEvent((e) => {
-      if (e.name === 'host.notice') notify(e.payload.level, e.payload.message);
-    });
-  }, []);
-  return { info, examples };
-}
 
 function Workspace() {
   const theme = useApp((s) => s.theme);
-  const { screenToFlowPosition } = useReactFlow();
+  const flow = useReactFlow<UnrollFlowNode>();
+  const { screenToFlowPosition } = flow;
   const host = useHost();
   useShortcuts();
+  useAutosave();
+  useWindowTitle();
+  useEffect(() => {
+    setFlow(flow);
+    return () => setFlow(undefined);
+  }, [flow]);
 
   /** Keyboard and double-click adding: in the middle of the visible canvas, staggered so nodes do not stack. */
   const addAtCentre = useCallback(
@@ -54,10 +44,13 @@ function Workspace() {
       <Toolbar info={host.info} examples={host.examples} />
       <main className="workspace">
         <Palette onAdd={addAtCentre} />
-        <Canvas />
+        <Canvas>
+          <StartPage examples={host.examples} />
+        </Canvas>
         <Inspector />
       </main>
       <StatusBar />
+      <DialogHost version={host.info?.version} />
     </div>
   );
 }

@@ -1,29 +1,23 @@
 import { useEffect } from 'react';
-import { deleteSelection } from '../store/actions';
+import { commandForKey } from '../../src/protocol';
 import { useApp } from '../store';
+import { isTextField, runCommand } from './commands';
 
-function isTextField(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-}
+const isMac = (): boolean => /Mac|iPhone|iPad/.test(navigator.platform);
 
 /**
- * Keyboard shortcuts: Ctrl+Z undo, Ctrl+Shift+Z / Ctrl+Y redo, Delete / Backspace delete the
- * selection (⌘ instead of Ctrl on macOS). Ignored while typing in a text field.
+ * Keyboard shortcuts: the accelerators of `src/protocol/commands.ts` (the same ones Electron's menu
+ * shows), with ⌘ instead of Ctrl on macOS. Ignored while typing in a text field and while a dialog
+ * is open.
  */
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (isTextField(e.target)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const key = e.key.toLowerCase();
-      const s = useApp.getState();
-      let handled = true;
-      if (mod && key === 'z' && !e.shiftKey) s.undo();
-      else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) s.redo();
-      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) deleteSelection();
-      else handled = false;
-      if (handled) e.preventDefault();
+      if (e.defaultPrevented || isTextField(e.target) || useApp.getState().dialog !== undefined) return;
+      const command = commandForKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey }, isMac());
+      if (command === undefined) return;
+      e.preventDefault();
+      runCommand(command);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

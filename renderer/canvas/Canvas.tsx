@@ -4,13 +4,15 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  SelectionMode,
   useReactFlow,
   type Connection,
   type Edge,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { XY } from '../../src/graph/edits';
 import { getNodeSpec } from '../../src/nodes/registry';
 import type { PortShape } from '../../src/nodes/types';
@@ -41,9 +43,12 @@ interface Size {
 /**
  * The React Flow canvas, controlled by the store: nodes and edges are derived from the document;
  * gestures become edits (connect, move on drag end), selection goes to the UI slice. Deleting is
- * handled by the app's keyboard shortcuts, not by React Flow.
+ * handled by the app's keyboard shortcuts, not by React Flow. Shift-click adds to the selection;
+ * Shift-drag on the background draws a selection box. `children` lie over the canvas (the start
+ * page) and let dropped nodes through to it.
  */
-export function Canvas() {
+export function Canvas({ children }: { children?: ReactNode }) {
+  const { t } = useTranslation();
   const doc = useApp((s) => s.doc);
   const selectedNodes = useApp((s) => s.selectedNodes);
   const selectedEdges = useApp((s) => s.selectedEdges);
@@ -170,15 +175,18 @@ export function Canvas() {
         colorMode={theme}
         deleteKeyCode={null}
         multiSelectionKeyCode="Shift"
+        selectionKeyCode="Shift"
+        selectionMode={SelectionMode.Partial}
         minZoom={0.2}
         maxZoom={2.5}
         defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-        aria-label="Graph canvas"
+        aria-label={t('canvas.label')}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable ariaLabel="Overview of the graph" nodeClassName={minimapClass} />
+        <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} nodeClassName={minimapClass} />
       </ReactFlow>
+      {children}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { GraphNode } from '../../src/graph/document';
 import { getNodeSpec } from '../../src/nodes/registry';
 import type { NodeSpec, PortDecl, PortRole, PortShape } from '../../src/nodes/types';
+import { nodeText } from '../i18n/nodes';
 import { formatShape, type GraphProblem } from '../store/validation';
 
 export interface UnrollNodeData extends Record<string, unknown> {
@@ -30,10 +32,11 @@ export function roleClass(roles: readonly PortRole[]): string {
 }
 
 function PortRow({ nodeId, port, problems, shape }: { nodeId: string; port: PortDecl; problems: readonly GraphProblem[]; shape: PortShape | undefined }) {
+  const { t } = useTranslation();
   const isIn = port.direction === 'in';
   const portProblems = problems.filter((p) => p.port === port.name);
-  const accepts = `${port.roles.join(' | ')}${port.dtype === 'index' ? ' (class ids)' : ''}${port.optional ? ', optional' : ''}`;
-  const title = [`${port.name}: ${accepts}${shape === undefined ? '' : `; here ${shape.role} ${formatShape(shape)}`}`, port.description, ...portProblems.map((p) => `⚠ ${p.message}`)].join('\n');
+  const accepts = `${port.roles.join(' | ')}${port.dtype === 'index' ? ` (${t('canvas.classIds')})` : ''}${port.optional ? `, ${t('canvas.optional')}` : ''}`;
+  const title = [`${port.name}: ${accepts}${shape === undefined ? '' : `; ${t('canvas.here')} ${shape.role} ${formatShape(shape)}`}`, port.description, ...portProblems.map((p) => `⚠ ${p.message}`)].join('\n');
   return (
     <div className={`port port-${port.direction}${portProblems.length > 0 ? ' port-problem' : ''}`} title={title}>
       <Handle
@@ -42,7 +45,7 @@ function PortRow({ nodeId, port, problems, shape }: { nodeId: string; port: Port
         id={port.name}
         className={`handle ${shape === undefined ? roleClass(port.roles) : `role-${shape.role}`}`}
         data-testid={`handle-${nodeId}-${port.name}`}
-        aria-label={`${isIn ? 'input' : 'output'} ${port.name} of ${nodeId}`}
+        aria-label={t(isIn ? 'canvas.input' : 'canvas.output', { port: port.name, node: nodeId })}
       />
       {isIn ? (
         <>
@@ -61,8 +64,10 @@ function PortRow({ nodeId, port, problems, shape }: { nodeId: string; port: Port
 
 /** A node on the canvas: title, id, input ports left, output ports right, and its problems. */
 function NodeViewImpl({ data, selected }: NodeProps<UnrollFlowNode>) {
+  const { t, i18n } = useTranslation();
   const { node, problems, shapes } = data;
   const spec = getNodeSpec(node.type);
+  const title = spec === undefined ? node.type : nodeText(spec, i18n.language).title;
   const ports = nodePorts(spec, node.params);
   const inputs = ports.filter((p) => p.direction === 'in');
   const outputs = ports.filter((p) => p.direction === 'out');
@@ -70,16 +75,16 @@ function NodeViewImpl({ data, selected }: NodeProps<UnrollFlowNode>) {
   return (
     <div className={`unroll-node category-${spec?.category ?? 'unknown'}${selected ? ' selected' : ''}${problems.length > 0 ? ' has-problems' : ''}`} data-testid={`node-${node.id}`}>
       <div className="node-header">
-        <span className="node-title">{node.label ?? spec?.title ?? node.type}</span>
+        <span className="node-title">{node.label ?? title}</span>
         {problems.length > 0 && (
-          <span className="error-badge" data-testid={`error-badge-${node.id}`} title={problems.map((p) => p.message).join('\n')} aria-label={`${problems.length} problem${problems.length === 1 ? '' : 's'}`}>
+          <span className="error-badge" data-testid={`error-badge-${node.id}`} title={problems.map((p) => p.message).join('\n')} aria-label={t('canvas.problems', { count: problems.length })}>
             {problems.length}
           </span>
         )}
       </div>
       <div className="node-id">
         {node.id}
-        {node.label !== undefined && spec !== undefined ? ` · ${spec.title}` : ''}
+        {node.label !== undefined && spec !== undefined ? ` · ${title}` : ''}
       </div>
       <div className="node-ports" style={{ gridTemplateRows: `repeat(${rows}, auto)` }}>
         <div className="ports-in">
@@ -93,7 +98,7 @@ function NodeViewImpl({ data, selected }: NodeProps<UnrollFlowNode>) {
           ))}
         </div>
       </div>
-      {spec === undefined && <div className="node-unknown">unknown node type {node.type}</div>}
+      {spec === undefined && <div className="node-unknown">{t('canvas.unknownType', { type: node.type })}</div>}
     </div>
   );
 }

@@ -1,14 +1,15 @@
+import { useTranslation } from 'react-i18next';
 import { getNodeSpec } from '../../src/nodes/registry';
 import { nodePorts } from '../canvas/NodeView';
+import { nodeText } from '../i18n/nodes';
 import { useApp } from '../store';
 import { useValidation } from '../store/validation';
+import { Equation } from './Equation';
+import { LabelField, ParamForm } from './ParamForm';
 
-function formatValue(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/** Shows the selected node: kind, description, params, ports, equation (LaTeX source) and problems. */
+/** The selected node: kind, description, label and params (editable), ports, equation (KaTeX) and problems by port. */
 export function Inspector() {
+  const { t, i18n } = useTranslation();
   const doc = useApp((s) => s.doc);
   const selectedNodes = useApp((s) => s.selectedNodes);
   const validation = useValidation();
@@ -16,73 +17,61 @@ export function Inspector() {
 
   if (node === undefined) {
     return (
-      <aside className="inspector" data-testid="inspector" aria-label="Inspector">
+      <aside className="inspector" data-testid="inspector" aria-label={t('inspector.label')}>
         <h2>{doc.meta.name}</h2>
         <p className="muted">
-          {doc.nodes.length} node{doc.nodes.length === 1 ? '' : 's'}, {doc.edges.length} edge{doc.edges.length === 1 ? '' : 's'}
-          {selectedNodes.length > 1 ? ` · ${selectedNodes.length} selected` : ''}
+          {t('inspector.summary', { nodes: doc.nodes.length, edges: doc.edges.length })}
+          {selectedNodes.length > 1 ? ` · ${t('inspector.selected', { count: selectedNodes.length })}` : ''}
         </p>
         {doc.meta.description !== undefined && <p>{doc.meta.description}</p>}
-        <p className="muted">Select a node to see its kind, parameters and equation.</p>
+        <p className="muted">{t('inspector.selectHint')}</p>
       </aside>
     );
   }
 
   const spec = getNodeSpec(node.type);
-  const parsed = spec?.params.safeParse(node.params);
-  const params: Record<string, unknown> = parsed?.success ? (parsed.data as Record<string, unknown>) : node.params;
+  const text = spec === undefined ? undefined : nodeText(spec, i18n.language);
   const problems = validation.byNode.get(node.id) ?? [];
   return (
-    <aside className="inspector" data-testid="inspector" aria-label="Inspector">
+    <aside className="inspector" data-testid="inspector" aria-label={t('inspector.label')}>
       <h2>
-        {spec?.title ?? node.type} <span className="muted">{node.id}</span>
+        {text?.title ?? node.type} <span className="muted">{node.id}</span>
       </h2>
       <p className="inspector-type" data-testid="inspector-type">
-        {node.type} · {spec?.category ?? 'unknown kind'}
+        {node.type} · {spec === undefined ? t('inspector.unknownKind') : t(`category.${spec.category}`)}
       </p>
-      {spec !== undefined && <p>{spec.description}</p>}
-      <h3>Parameters</h3>
-      {Object.keys(params).length === 0 ? (
-        <p className="muted">none</p>
-      ) : (
-        <dl className="params" data-testid="inspector-params">
-          {Object.entries(params).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{formatValue(v)}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
-      <h3>Ports</h3>
-      <ul className="ports-list">
-        {nodePorts(spec, node.params).map((p) => (
-          <li key={`${p.direction}-${p.name}`}>
-            <code>{p.name}</code> {p.direction === 'in' ? '←' : '→'} {p.roles.join(' | ')}
-            {p.optional ? ' (optional)' : ''} — {p.description}
-          </li>
-        ))}
-      </ul>
-      {spec !== undefined && (
-        <>
-          <h3>Equation</h3>
-          <pre className="equation" data-testid="inspector-equation">
-            {spec.equation}
-          </pre>
-        </>
-      )}
+      {text !== undefined && <p className="description">{text.description}</p>}
+      <LabelField key={node.id} node={node} />
       {problems.length > 0 && (
         <>
-          <h3>Problems</h3>
+          <h3>{t('inspector.problems')}</h3>
           <ul className="problems" data-testid="inspector-problems">
             {problems.map((p, i) => (
               <li key={i}>
-                {p.port !== undefined && <code>{p.port}</code>} {p.message}
+                {p.port !== undefined && <code className="port-ref">{p.port}</code>} <strong>{t(`problem.${p.code}`, { defaultValue: p.code })}</strong>
+                <span className="problem-text">{p.message}</span>
               </li>
             ))}
           </ul>
         </>
       )}
+      <h3>{t('inspector.parameters')}</h3>
+      {spec === undefined ? <p className="muted">{t('inspector.none')}</p> : <ParamForm node={node} spec={spec} />}
+      {spec !== undefined && (
+        <>
+          <h3>{t('inspector.equation')}</h3>
+          <Equation latex={spec.equation} />
+        </>
+      )}
+      <h3>{t('inspector.ports')}</h3>
+      <ul className="ports-list">
+        {nodePorts(spec, node.params).map((p) => (
+          <li key={`${p.direction}-${p.name}`}>
+            <code>{p.name}</code> {p.direction === 'in' ? '←' : '→'} {p.roles.join(' | ')}
+            {p.optional ? ` (${t('canvas.optional')})` : ''} — {p.description}
+          </li>
+        ))}
+      </ul>
     </aside>
   );
 }

@@ -1,30 +1,23 @@
 import { useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NODE_SPECS } from '../../src/nodes/registry';
 import type { NodeCategory, NodeSpec } from '../../src/nodes/types';
 import { NODE_DRAG_TYPE } from '../canvas/Canvas';
+import { nodeText } from '../i18n/nodes';
+import { useApp } from '../store';
 
-const CATEGORY_TITLES: Readonly<Record<NodeCategory, string>> = {
-  input: 'Inputs',
-  primitive: 'Primitives',
-  activation: 'Activations',
-  cell: 'Cells',
-  attention: 'Attention',
-  output: 'Outputs',
-  loss: 'Losses',
-  structure: 'Structure',
-};
-
-function matches(spec: NodeSpec<any>, query: string): boolean {
+function matches(spec: NodeSpec<any>, query: string, language: string): boolean {
   if (query === '') return true;
   const q = query.toLowerCase();
-  return spec.type.toLowerCase().includes(q) || spec.title.toLowerCase().includes(q) || spec.description.toLowerCase().includes(q) || spec.category.includes(q);
+  const local = nodeText(spec, language);
+  return [spec.type, spec.title, spec.description, spec.category, local.title, local.description].some((s) => s.toLowerCase().includes(q));
 }
 
-/** Node kinds grouped by category, in registry order within each group. */
-export function groupSpecs(specs: readonly NodeSpec<any>[], query: string): [NodeCategory, NodeSpec<any>[]][] {
+/** Node kinds grouped by category, in registry order within each group (matching the query in English or the UI language). */
+export function groupSpecs(specs: readonly NodeSpec<any>[], query: string, language = 'en'): [NodeCategory, NodeSpec<any>[]][] {
   const groups = new Map<NodeCategory, NodeSpec<any>[]>();
   for (const s of specs) {
-    if (!matches(s, query)) continue;
+    if (!matches(s, query, language)) continue;
     const list = groups.get(s.category);
     if (list === undefined) groups.set(s.category, [s]);
     else list.push(s);
@@ -39,13 +32,16 @@ export interface PaletteProps {
 
 /** The node kinds of the registry: drag one onto the canvas, or double-click / press Enter on it. */
 export function Palette({ onAdd }: PaletteProps) {
+  const { t, i18n } = useTranslation();
   const [query, setQuery] = useState('');
-  const groups = useMemo(() => groupSpecs(NODE_SPECS, query.trim()), [query]);
+  const groups = useMemo(() => groupSpecs(NODE_SPECS, query.trim(), i18n.language), [query, i18n.language]);
 
   const onDragStart = (e: DragEvent, type: string): void => {
     e.dataTransfer.setData(NODE_DRAG_TYPE, type);
     e.dataTransfer.setData('text/plain', type);
     e.dataTransfer.effectAllowed = 'copy';
+    // The start page makes way for the drop.
+    useApp.getState().setStartDismissed(true);
   };
   const onKeyDown = (e: KeyboardEvent, type: string): void => {
     if (e.key === 'Enter' || e.key === ' ') {
@@ -55,38 +51,41 @@ export function Palette({ onAdd }: PaletteProps) {
   };
 
   return (
-    <aside className="palette" data-testid="palette" aria-label="Node palette">
+    <aside className="palette" data-testid="palette" aria-label={t('palette.label')}>
       <input
         className="palette-search"
         type="search"
-        placeholder="Search nodes…"
+        placeholder={t('palette.search')}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         data-testid="palette-search"
-        aria-label="Search node kinds"
+        aria-label={t('palette.searchLabel')}
       />
-      {groups.length === 0 && <p className="palette-empty">No node kind matches “{query}”.</p>}
+      {groups.length === 0 && <p className="palette-empty">{t('palette.empty', { query })}</p>}
       {groups.map(([category, specs]) => (
-        <section key={category} className="palette-group" aria-label={CATEGORY_TITLES[category]}>
-          <h3>{CATEGORY_TITLES[category]}</h3>
+        <section key={category} className="palette-group" aria-label={t(`category.${category}`)}>
+          <h3>{t(`category.${category}`)}</h3>
           <ul role="list">
-            {specs.map((s) => (
-              <li
-                key={s.type}
-                className={`palette-item category-${s.category}`}
-                draggable
-                tabIndex={0}
-                role="button"
-                title={`${s.description}\n\nDrag onto the canvas, or double-click / press Enter to add.`}
-                data-testid={`palette-item-${s.type}`}
-                onDragStart={(e) => onDragStart(e, s.type)}
-                onDoubleClick={() => onAdd(s.type)}
-                onKeyDown={(e) => onKeyDown(e, s.type)}
-              >
-                <span className="palette-item-title">{s.title}</span>
-                <span className="palette-item-type">{s.type}</span>
-              </li>
-            ))}
+            {specs.map((s) => {
+              const text = nodeText(s, i18n.language);
+              return (
+                <li
+                  key={s.type}
+                  className={`palette-item category-${s.category}`}
+                  draggable
+                  tabIndex={0}
+                  role="button"
+                  title={`${text.description}\n\n${t('palette.hint')}`}
+                  data-testid={`palette-item-${s.type}`}
+                  onDragStart={(e) => onDragStart(e, s.type)}
+                  onDoubleClick={() => onAdd(s.type)}
+                  onKeyDown={(e) => onKeyDown(e, s.type)}
+                >
+                  <span className="palette-item-title">{text.title}</span>
+                  <span className="palette-item-type">{s.type}</span>
+                </li>
+              );
+            })}
           </ul>
         </section>
       ))}

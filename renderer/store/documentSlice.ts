@@ -1,70 +1,109 @@
 import type { StateCreator } from 'zustand';
 import { applyEdit, createDocument, type Edit } from '../../src/graph/edits';
 import type { GraphDocument } from '../../src/graph/document';
+import { t } from '../i18n';
 import type { AppState } from './index';
 
 /** How many steps undo remembers. */
 export const HISTORY_LIMIT = 500;
 
+/** One step of the history: the edit that goes there, and the revision it leads to. */
+export interface HistoryEntry {
+  readonly edit: Edit;
+  readonly rev: number;
+}
+
+/** Where the open document lives: a file name (both hosts) and, in Electron, its path. */
+export interface DocumentFile {
+  readonly fileName?: string;
+  readonly path?: string;
+}
+
+export type EditOutcome = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+
 /**
  * The document slice: the open GraphDocument and its history. The document changes only through
- * `applyEdit` (here, in `edit`, `undo` and `redo`) or is replaced whole by `load`, which clears the
+ * `applyEdit` (here, in `apply`, `undo` and `redo`) or is replaced whole by `load`, which clears the
  * history. Each history entry is the edit that takes the document one step back (or forward).
+ * Every state of the document has a revision number; undoing returns to the earlier number, so
+ * "unsaved changes" is exactly `rev !== savedRev`, even after undoing back to the saved state.
  */
 export interface DocumentSlice {
   doc: GraphDocument;
   /** Edits that undo, most recent last. */
-  past: Edit[];
+  past: HistoryEntry[];
   /** Edits that redo, most recent last. */
-  future: Edit[];
+  future: HistoryEntry[];
+  rev: number;
+  /** The revision last saved (or opened); the document is dirty when `rev` differs. */
+  savedRev: number;
+  file: DocumentFile;
+  /** Applies an edit; a refused edit changes nothing and says why (nothing is reported). */
+  apply(edit: Edit): EditOutcome;
   /** Applies an edit; a refused edit changes nothing and its message goes to the status bar. */
   edit(edit: Edit): boolean;
   undo(): boolean;
   redo(): boolean;
-  /** Replaces the document (opened, or a new one), forgetting the history. */
-  load(doc: GraphDocument): void;
+  /** Replaces the document (opened, recovered, or a new one), forgetting the history. */
+  load(doc: GraphDocument, opts?: { file?: DocumentFile; dirty?: boolean }): void;
+  /** Records that the current revision is saved (to `file`, when given). */
+  markSaved(file?: DocumentFile): void;
 }
 
-const trim = (stack: Edit[]): Edit[] => (stack.length > HISTORY_LIMIT ? stack.slice(stack.length - HISTORY_LIMIT) : stack);
+let nextRev = 1;
+const trim = (stack: HistoryEntry[]): HistoryEntry[] => (stack.length > HISTORY_LIMIT ? stack.slice(stack.length - HISTORY_LIMIT) : stack);
 
 export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> = (set, get) => ({
-  doc: createDocument('Untitled'),
+  doc: createDocument(t('app.untitled')),
   past: [],
   future: [],
-  edit(edit) {
+  rev: 0,
+  savedRev: 0,
+  file: {},
+  apply(edit) {
     const r = applyEdit(get().doc, edit);
-    if (!r.ok) {
-      get().notify('error', r.message, r.code);
-      return false;
-    }
-    set((s) => ({ doc: r.doc, past: trim([...s.past, r.inverse]), future: [] }));
-    return true;
+    if (!r.ok) return { ok: false, code: r.code, message: r.message };
+    const rev = nextRev++;
+    set((s) => ({ doc: r.doc, rev, past: trim([...s.past, { edit: r.inverse, rev: s.rev }]), future: [] }));
+    return { ok: true };
+  },
+  edit(edit) {
+    const r = get().apply(edit);
+    if (!r.ok) get().notify('error', r.message, r.code);
+    return r.ok;
   },
   undo() {
     const { past, doc } = get();
     const step = past[past.length - 1];
     if (step === undefined) return false;
-    const r = applyEdit(doc, step);
+    const r = applyEdit(doc, step.edit);
     if (!r.ok) {
-      get().notify('error', `Cannot undo: ${r.message}`, r.code);
+      get().notify('error', t('status.cannotUndo', { message: r.message }), r.code);
       return false;
     }
-    set((s) => ({ doc: r.doc, past: s.past.slice(0, -1), future: [...s.future, r.inverse] }));
+    set((s) => ({ doc: r.doc, rev: step.rev, past: s.past.slice(0, -1), future: [...s.future, { edit: r.inverse, rev: s.rev }] }));
     return true;
   },
   redo() {
     const { future, doc } = get();
     const step = future[future.length - 1];
     if (step === undefined) return false;
-    const r = applyEdit(doc, step);
+    const r = applyEdit(doc, step.edit);
     if (!r.ok) {
-      get().notify('error', `Cannot redo: ${r.message}`, r.code);
+      get().notify('error', t('status.cannotRedo', { message: r.message }), r.code);
       return false;
     }
-    set((s) => ({ doc: r.doc, future: s.future.slice(0, -1), past: trim([...s.past, r.inverse]) }));
+    set((s) => ({ doc: r.doc, rev: step.rev, future: s.future.slice(0, -1), past: trim([...s.past, { edit: r.inverse, rev: s.rev }]) }));
     return true;
   },
-  load(doc) {
-    set({ doc, past: [], future: [], selectedNodes: [], selectedEdges: [], dragging: {} });
+  load(doc, opts = {}) {
+    const rev = nextRev++;
+    set({ doc, rev, savedRev: opts.dirty === true ? -1 : rev, file: opts.file ?? {}, past: [], future: [], selectedNodes: [], selectedEdges: [], dragging: {}, pasteCount: 0 });
+  },
+  markSaved(file) {
+    set((s) => ({ savedRev: s.rev, file: file ?? s.file }));
   },
 });
+
+/** True when the open document has changes that are not saved. */
+export const selectDirty = (s: Pick<DocumentSlice, 'rev' | 'savedRev'>): boolean => s.rev !== s.savedRev;

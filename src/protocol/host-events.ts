@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMAND_IDS } from './commands';
 
 /**
  * Messages the host pushes to the renderer without being asked (Electron: `webContents.send`; web
@@ -9,6 +10,11 @@ export const EVENTS = {
   'host.notice': z.strictObject({
     level: z.enum(['info', 'warning', 'error']),
     message: z.string(),
+  }),
+  /** A menu item was chosen (Electron's native menu); `arg` is a recent file's path or a language. */
+  'menu.command': z.strictObject({
+    command: z.enum(COMMAND_IDS),
+    arg: z.string().max(4096).optional(),
   }),
 } as const satisfies Record<string, z.ZodType>;
 

@@ -4,3 +4,4 @@ export * from './requests';
 export * from './host-events';
 export * from './api';
 export * from './dispatch';
+export * from './commands';

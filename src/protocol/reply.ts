@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'io',
   /** The user dismissed a dialog. */
   'cancelled',
+  /** This host cannot do that (e.g. the web host opening a file by path); the message says what to use instead. */
+  'unsupported',
   /** A bug in the host: the message says where. */
   'internal',
 ] as const;

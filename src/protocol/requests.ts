@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GraphDocumentSchema } from '../graph/document';
+import { LANGUAGES } from './commands';
 
 /**
  * The requests the renderer may send to the host, each declared once: its payload schema (checked
@@ -55,6 +56,33 @@ export const OpenResultSchema = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('refused'), problems: z.array(DocumentProblemSchema) }),
 ]);
 
+/** A file path on the host's machine (Electron only; the web host never takes paths). */
+const filePath = z.string().min(1).max(4096);
+
+/** What the host answers for a file the user opened through its dialog (or from the recent list). */
+export const OpenFileResultSchema = z.strictObject({ path: filePath, fileName, opened: OpenResultSchema });
+
+/** A saved or exported text: the web host returns it for the browser to download; Electron also wrote it to `path`. */
+export const SavedSchema = z.strictObject({ text: z.string(), fileName, path: filePath.optional() });
+
+export const RecentFileSchema = z.strictObject({
+  path: filePath,
+  /** The file name shown in menus. */
+  name: z.string().max(260),
+  /** ISO-8601 time it was last opened or saved. */
+  at: z.string().max(64),
+});
+
+/**
+ * The autosave of the open document, read back through `restore()`: none, a restored document, or
+ * the problems of an autosave that no longer restores (reported, never thrown).
+ */
+export const AutosaveReadResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('none') }),
+  z.strictObject({ status: z.literal('found'), savedAt: z.string(), doc: GraphDocumentSchema, warnings: z.array(DocumentProblemSchema) }),
+  z.strictObject({ status: z.literal('refused'), savedAt: z.string(), problems: z.array(DocumentProblemSchema) }),
+]);
+
 export const REQUESTS = {
   /** Who is answering: product name, version and which host. */
   'app.info': { payload: empty, result: AppInfoSchema },
@@ -72,9 +100,36 @@ export const REQUESTS = {
    * host asks the user where to save and writes the file atomically, returning its path too.
    */
   'document.save': {
-    payload: z.strictObject({ doc: GraphDocumentSchema, fileName: fileName.optional() }),
-    result: z.strictObject({ text: z.string(), fileName, path: z.string().optional() }),
+    payload: z.strictObject({
+      doc: GraphDocumentSchema,
+      fileName: fileName.optional(),
+      /** Electron: write to this file without asking, if the user picked it before (Save); otherwise a dialog asks. */
+      path: filePath.optional(),
+      /** Electron: always ask where to save (Save As). */
+      saveAs: z.boolean().optional(),
+    }),
+    result: SavedSchema,
   },
+  /**
+   * Electron: shows the open dialog (no `path`) or opens a file of the recent list (`path`), restoring
+   * it through `restore()`. The web host answers `unsupported`: the browser's file picker reads files.
+   */
+  'document.openFile': { payload: z.strictObject({ path: filePath.optional() }), result: OpenFileResultSchema },
+  /** Serialises a copy of the document, with or without its weights, for another tool (not a Save: the open file stays). */
+  'document.export': {
+    payload: z.strictObject({ doc: GraphDocumentSchema, withWeights: z.boolean(), fileName: fileName.optional() }),
+    result: SavedSchema,
+  },
+  /** Files opened or saved recently (Electron; the web host keeps none), newest first. */
+  'recent.list': { payload: empty, result: z.strictObject({ files: z.array(RecentFileSchema) }) },
+  /** Keeps a copy of the open document in the host's data folder, written atomically. */
+  'autosave.write': { payload: z.strictObject({ doc: GraphDocumentSchema }), result: z.strictObject({ savedAt: z.string() }) },
+  /** The autosave, if there is one (it exists only while there are changes not explicitly saved). */
+  'autosave.read': { payload: empty, result: AutosaveReadResultSchema },
+  /** Forgets the autosave (after an explicit save, a new document, or opening another). */
+  'autosave.clear': { payload: empty, result: z.strictObject({ cleared: z.boolean() }) },
+  /** The UI language, so the host's own texts (Electron's menus) follow it. */
+  'app.setLanguage': { payload: z.strictObject({ language: z.enum(LANGUAGES) }), result: empty },
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -88,6 +143,10 @@ export type AppInfo = Result<'app.info'>;
 export type ExampleSummary = z.infer<typeof ExampleSummarySchema>;
 export type OpenResult = z.infer<typeof OpenResultSchema>;
 export type DocumentProblem = z.infer<typeof DocumentProblemSchema>;
+export type OpenFileResult = z.infer<typeof OpenFileResultSchema>;
+export type Saved = z.infer<typeof SavedSchema>;
+export type RecentFile = z.infer<typeof RecentFileSchema>;
+export type AutosaveReadResult = z.infer<typeof AutosaveReadResultSchema>;
 
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 

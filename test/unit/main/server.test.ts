@@ -18,7 +18,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(tmpdir(), 'unroll-secret.txt'), 'TOP-SECRET-CONTENT');
-  server = await startWebServer({ handlers: createService({ host: 'web', name: 'Unroll', version: '9.9.9' }), staticDir: dir, token: TOKEN });
+  server = await startWebServer({ handlers: createService({ host: 'web', name: 'Unroll', version: '9.9.9', dataDir: join(dir, 'data') }), staticDir: dir, token: TOKEN });
 });
 
 afterAll(async () => {

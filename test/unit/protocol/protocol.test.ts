@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatch, formatPath, ok, parseHostEvent, parsePayload, REQUEST_NAMES, type RequestHandlers } from '../../../src/protocol';
+import { commandForKey, COMMAND_IDS, COMMAND_KEYS, dispatch, displayAccelerator, fail, formatPath, matchesAccelerator, ok, parseHostEvent, parsePayload, REQUEST_NAMES, type RequestHandlers } from '../../../src/protocol';
 
 const validDoc = { format: 'unroll.graph', version: 1, meta: { name: 'g' }, nodes: [], edges: [] };
 
@@ -12,6 +12,13 @@ const echo = {
   'document.save': async () => {
     throw new Error('disk on fire');
   },
+  'document.openFile': async () => fail('unsupported', 'no dialogs here'),
+  'document.export': async ({ withWeights }) => ok({ text: String(withWeights), fileName: 'x.unroll.json' }),
+  'recent.list': async () => ok({ files: [] }),
+  'autosave.write': async () => ok({ savedAt: 'now' }),
+  'autosave.read': async () => ok({ status: 'none' as const }),
+  'autosave.clear': async () => ok({ cleared: false }),
+  'app.setLanguage': async () => ok({}),
 } satisfies RequestHandlers;
 
 describe('parsePayload', () => {
@@ -102,9 +109,69 @@ describe('events and paths', () => {
     expect(parseHostEvent(null)).toBeUndefined();
   });
 
+  it('parses menu commands and refuses unknown ones', () => {
+    expect(parseHostEvent({ name: 'menu.command', payload: { command: 'file.openRecent', arg: '/tmp/a.unroll.json' } })).toEqual({ name: 'menu.command', payload: { command: 'file.openRecent', arg: '/tmp/a.unroll.json' } });
+    expect(parseHostEvent({ name: 'menu.command', payload: { command: 'file.format-disk' } })).toBeUndefined();
+  });
+
   it('formats paths with indices in brackets', () => {
     expect(formatPath(['doc', 'nodes', 3, 'position', 'x'])).toBe('doc.nodes[3].position.x');
     expect(formatPath([0, 'a'])).toBe('[0].a');
     expect(formatPath([])).toBe('');
+  });
+});
+
+describe('new requests', () => {
+  it('refuses a language the UI does not have', () => {
+    expect(parsePayload('app.setLanguage', { language: 'zh-CN' }).ok).toBe(true);
+    const r = parsePayload('app.setLanguage', { language: 'fr' });
+    expect(r.ok || r.error.path).toBe('language');
+  });
+
+  it('checks export and save payloads', () => {
+    expect(parsePayload('document.export', { doc: validDoc, withWeights: false }).ok).toBe(true);
+    expect(parsePayload('document.export', { doc: validDoc }).ok).toBe(false);
+    const r = parsePayload('document.save', { doc: validDoc, path: '' });
+    expect(r.ok || r.error.path).toBe('path');
+  });
+
+  it('passes an unsupported answer through dispatch as data', async () => {
+    expect(await dispatch(echo, 'document.openFile', {})).toEqual({ ok: false, error: { code: 'unsupported', message: 'no dialogs here' } });
+  });
+});
+
+describe('commands and accelerators', () => {
+  const key = (k: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}) => ({ key: k, ctrl: false, meta: false, shift: false, alt: false, ...mods });
+
+  it('matches CmdOrCtrl as Ctrl off macOS and ⌘ on macOS, with exact modifiers', () => {
+    expect(matchesAccelerator('CmdOrCtrl+S', key('s', { ctrl: true }), false)).toBe(true);
+    expect(matchesAccelerator('CmdOrCtrl+S', key('s', { meta: true }), false)).toBe(false);
+    expect(matchesAccelerator('CmdOrCtrl+S', key('s', { meta: true }), true)).toBe(true);
+    expect(matchesAccelerator('CmdOrCtrl+S', key('S', { ctrl: true, shift: true }), false)).toBe(false);
+    expect(matchesAccelerator('CmdOrCtrl+Shift+S', key('S', { ctrl: true, shift: true }), false)).toBe(true);
+  });
+
+  it('finds the command of a key stroke, alternates included', () => {
+    expect(commandForKey(key('z', { ctrl: true }), false)).toBe('edit.undo');
+    expect(commandForKey(key('Z', { ctrl: true, shift: true }), false)).toBe('edit.redo');
+    expect(commandForKey(key('y', { ctrl: true }), false)).toBe('edit.redo');
+    expect(commandForKey(key('Backspace'), false)).toBe('edit.delete');
+    expect(commandForKey(key('L', { shift: true }), false)).toBe('view.autoLayout');
+    expect(commandForKey(key('f'), false)).toBe('view.fit');
+    expect(commandForKey(key('f', { ctrl: true }), false)).toBeUndefined();
+    expect(commandForKey(key('l'), false)).toBeUndefined();
+  });
+
+  it('gives no two commands the same keys', () => {
+    const seen = new Map<string, string>();
+    for (const id of COMMAND_IDS) {
+      const k = COMMAND_KEYS[id];
+      for (const a of k === undefined ? [] : [k.accelerator, ...(k.alternates ?? [])]) {
+        expect(seen.get(a), `${a} is used by ${seen.get(a)} and ${id}`).toBeUndefined();
+        seen.set(a, id);
+      }
+    }
+    expect(displayAccelerator('CmdOrCtrl+Shift+S', false)).toBe('Ctrl+Shift+S');
+    expect(displayAccelerator('CmdOrCtrl+Z', true)).toBe('⌘+Z');
   });
 });

@@ -1,0 +1,83 @@
+import type { Language } from '../../src/protocol';
+import type { NodeSpec } from '../../src/nodes/types';
+
+/**
+ * Node kinds in other languages, keyed by the kind's `type`. The English comes from the node spec
+ * itself; a kind missing here (a new one) simply shows its English title and description. Equations
+ * are shared by every language.
+ */
+export interface NodeText {
+  readonly title: string;
+  readonly description?: string;
+}
+
+export const NODE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
+  Input: { title: '输入', description: '数据源：一个序列（每个时间步一个值）或一个向量（每个样本一个值），可以是实数，也可以是类别 / 词元编号。' },
+  Embedding: { title: '嵌入', description: '把词元编号变成可学习的向量：词元 k 取矩阵 E [size, vocab] 的第 k 列，相当于 E 乘以 k 的独热向量。' },
+  OneHot: { title: '独热编码', description: '把类别或词元编号变成独热向量：V 个类别中的编号 k 给出一个大小为 V 的向量，第 k 个位置为 1，其余为 0。没有参数。' },
+  Linear: { title: '线性', description: '一个或多个输入的仿射变换：y = b + W0 x0 + W1 x1 + …；门、循环单元和输出层的基本构件。' },
+  Add: { title: '相加', description: '各输入的逐元素之和，所有输入必须大小相同（残差连接、带泄漏的状态更新和门控循环单元的状态更新）。' },
+  Multiply: { title: '相乘', description: '两个同样大小的输入的逐元素乘积 a ⊙ b；门就是这样缩放一个值的。' },
+  OneMinus: { title: '一减', description: '逐元素计算 1 − x：门的补，例如门控循环单元的更新 h = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ。' },
+  Scale: { title: '缩放', description: '把输入乘以一个固定常数 s（不参与训练），例如 softmax 之前乘以 1/√d，或乘以 −1 后配合相加节点做减法。' },
+  Diag: { title: '对角权重', description: '输入的每个单元乘以各自可学习的权重 p ⊙ x（即对角权重矩阵），长短期记忆的窥孔连接就是这样的。' },
+  Concat: { title: '拼接', description: '沿特征维把各输入拼接起来 [x_0; x_1; …]；输出大小是各输入大小之和（例如解码器输入 [y_{i−1}; c_i]、双向的隐状态）。' },
+  Split: { title: '切分', description: '沿特征维把输入切成若干段相邻的部分，各部分大小由参数给出，它们之和必须等于输入大小。' },
+  Sigmoid: { title: 'Sigmoid', description: '逐元素的 logistic sigmoid 函数 σ(x) = 1 / (1 + e^{−x})；把值压缩到 (0, 1)，是门的激活函数。' },
+  Tanh: { title: 'Tanh', description: '逐元素的双曲正切；把值压缩到 (−1, 1)，是 Elman 循环单元和候选状态的激活函数。' },
+  ReLU: { title: 'ReLU', description: '逐元素的整流函数 max(0, x)。用作循环的激活函数时它没有上界，因此状态和梯度可能爆炸。' },
+  RNN: { title: '循环神经网络（Elman）', description: '最基本的循环单元：每个时间步把输入与上一步的隐状态混合，再用 tanh（或 relu）压缩。长程梯度会消失（用 relu 时则可能爆炸）。' },
+  LSTM: { title: '长短期记忆（LSTM）', description: '长短期记忆：细胞状态 c 由遗忘门决定保留多少、由输入门决定写入多少，再经输出门读出。能让梯度在很长的跨度上保持有效。' },
+  GRU: { title: '门控循环单元（GRU）', description: '门控循环单元：更新门把上一步的隐状态与候选状态混合，重置门决定候选状态能看到多少上一步的隐状态。门比长短期记忆少，记忆能力相近。' },
+  Delay: { title: '延迟', description: '输出上一个时间步的值（第一步输出其初始值）：它是循环的状态，也是闭合环路的唯一方式。' },
+  LastStep: { title: '最后一步', description: '读取序列在每个样本最后一个有效时间步（其长度 τ_b，而不是填充后的长度）上的值：即 n→1 的形状，例如根据最终隐状态对整个序列分类。' },
+  Softmax: { title: 'Softmax', description: '把 logits 变成类别概率，按样本和时间步分别计算。交叉熵损失接收的是 logits 本身，而不是这个输出。' },
+  CrossEntropy: { title: '交叉熵', description: '由 logits 和真实类别编号计算的分类损失：真实类别的负对数概率，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
+  MSE: { title: '均方误差', description: '回归损失：预测与目标之差的平方，对输出单元取平均，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
+  BCE: { title: '二元交叉熵', description: '由 logits 计算的相互独立的是 / 否输出（例如停止单元）的损失：σ(o) 与 [0, 1] 内目标之间的交叉熵，对输出单元取平均，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
+};
+
+/** Param names shown in the inspector, in Chinese; a name missing here is shown as it is. */
+export const PARAM_LABEL_ZH: Readonly<Record<string, string>> = {
+  inputs: '输入个数',
+  units: '输出大小',
+  bias: '偏置',
+  size: '大小',
+  role: '种类',
+  dtype: '数据类型',
+  init: '初始状态',
+  reduction: '归约方式',
+  sizes: '各部分大小',
+  factor: '系数',
+  hidden: '隐状态大小',
+  activation: '激活函数',
+  peepholes: '窥孔连接',
+  forgetBias: '遗忘门偏置',
+  resetAfter: '重置门后置',
+  updateConvention: '更新约定',
+  vocab: '词表大小',
+  classes: '类别数',
+};
+
+/** The title and description of a node kind in `language`, falling back to the spec's English. */
+export function nodeText(spec: Pick<NodeSpec<any>, 'type' | 'title' | 'description'>, language: string): { title: string; description: string } {
+  const local = language === ('zh-CN' satisfies Language) ? NODE_TEXT_ZH[spec.type] : undefined;
+  return { title: local?.title ?? spec.title, description: local?.description ?? spec.description };
+}
+
+/** A param's display name in `language` (the name itself in English). */
+export function paramLabel(name: string, language: string): string {
+  return language === 'zh-CN' ? (PARAM_LABEL_ZH[name] ?? name) : name;
+}
+
+/** The built-in examples (titles and descriptions come from the host in English), by example id. */
+export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
+  elman: { title: 'Elman 循环神经网络分类器', description: 'h_t = tanh(U x_t + W h_{t−1} + b)，o_t = V h_t + c，用交叉熵在类别编号上训练。' },
+  regression: { title: '逐时间步回归', description: '在每个时间步上应用同一个两层网络，用均方误差训练。' },
+};
+
+/** An example's title and description in `language`, falling back to the host's English. */
+export function exampleText(example: { id: string; title: string; description: string }, language: string): { title: string; description: string } {
+  const local = language === 'zh-CN' ? EXAMPLE_TEXT_ZH[example.id] : undefined;
+  return { title: local?.title ?? example.title, description: local?.description ?? example.description };
+}
