@@ -16,7 +16,7 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
-  { files: ['main/**', 'scripts/**', 'test/**', '*.ts', '*.js', 'kernels/**'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['main/**', 'scripts/**', 'test/**', 'bench/**', '*.ts', '*.js', 'kernels/**'], languageOptions: { globals: { ...globals.node } } },
   { files: ['renderer/**', 'test/e2e/**'], languageOptions: { globals: { ...globals.browser } } },
   ...layerRules,
 );

@@ -5,6 +5,7 @@
  *   kernels/   imports src/ (types and pure helpers), never main/ or renderer/
  *   main/      imports src/ and kernels/, never renderer/ or React
  *   renderer/  imports src/, never main/, kernels/, Electron or Node
+ *   bench/     imports src/ and kernels/ (and the yardsticks), never renderer/
  * Enforced with `no-restricted-imports`; `test/unit/layers.test.ts` proves the rule fires.
  */
 const NODE_BUILTINS = [
@@ -42,5 +43,6 @@ export const layerRules = [
   restrict('src', [...ui, ...electron, ...node, 'gpu.js', 'ws', 'write-file-atomic'], ['main', 'renderer', 'kernels', 'test']),
   restrict('kernels', [...ui, ...electron], ['main', 'renderer', 'test']),
   restrict('main', ui, ['renderer', 'test']),
+  restrict('bench', [...ui, ...electron], ['renderer', 'test']),
   restrict('renderer', [...electron, ...node, 'gpu.js', 'ws', 'write-file-atomic'], ['main', 'kernels', 'test']),
 ];

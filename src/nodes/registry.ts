@@ -12,6 +12,7 @@ import { Linear } from './linear';
 import { LSTM } from './lstm';
 import { MSE } from './mse';
 import { Multiply } from './multiply';
+import { OneHot } from './one-hot';
 import { OneMinus } from './one-minus';
 import { ReLU } from './relu';
 import { RNN } from './rnn';
@@ -29,6 +30,7 @@ import type { NodeSpec } from './types';
 export const NODE_SPECS: readonly NodeSpec<any>[] = [
   Input,
   Embedding,
+  OneHot,
   RNN,
   LSTM,
   GRU,

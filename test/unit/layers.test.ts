@@ -48,7 +48,7 @@ describe('layer rule (eslint.layers.js)', () => {
 });
 
 describe('every source file belongs to a layer', () => {
-  const layers = ['src', 'kernels', 'main', 'renderer', 'test', 'scripts', 'examples', 'docs', '.ci'];
+  const layers = ['src', 'kernels', 'main', 'renderer', 'test', 'scripts', 'bench', 'examples', 'docs', '.ci'];
   const ignored = new Set(['node_modules', '.git', '.tools', 'out', 'dist', '.vite', 'coverage', 'test-results', 'playwright-report']);
   function walk(dir: string, out: string[]): void {
     for (const name of readdirSync(dir)) {

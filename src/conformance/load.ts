@@ -1,0 +1,114 @@
+import type { ClipConfig } from '../engine/clip';
+import type { BatchFeed } from '../engine/feeds';
+import type { Tbptt } from '../engine/bptt';
+import type { GraphDocument } from '../graph/document';
+import { stackBatch } from './batch';
+import { CaseError } from './errors';
+import { buildStackGraph, type StackGraph } from './graph';
+import { weightNames, type WeightNames } from './names';
+import { describeNeeds, otherModelNeeds, stackNeeds, trainingNeeds, type Need } from './needs';
+import { CaseSchema, ClipSchema, describeIssues, StackModelSchema, TbpttSchema, type CaseTensor } from './schema';
+
+/**
+ * Reads a reference case (parsed JSON) into what the runner needs: an ordinary Unroll graph document
+ * with the case's weights, the batch as a `BatchFeed`, the clip and truncation settings, and the
+ * expected numbers. Pure: the caller reads the file.
+ */
+
+export interface LoadedCase {
+  readonly name: string;
+  readonly description: string;
+  /** The graph, restored, with the case's weights. */
+  readonly doc: GraphDocument;
+  readonly graph: Omit<StackGraph, 'doc'>;
+  readonly feed: BatchFeed;
+  /** `init.<layer>.<h|c>` → [B,H], for layers whose initial state is given. */
+  readonly given: ReadonlyMap<string, Float64Array>;
+  readonly clip?: ClipConfig;
+  readonly tbptt?: Tbptt;
+  readonly names: WeightNames;
+  readonly expected: Readonly<Record<string, unknown>>;
+  /** Top-level keys of `expected` left out of the comparison (numbers of a separable need). */
+  readonly excluded: readonly string[];
+}
+
+export type LoadResult =
+  /** Runnable; `needs` lists separable features Unroll lacks (their numbers are not compared). */
+  | { readonly status: 'ready'; readonly case: LoadedCase; readonly needs: readonly Need[] }
+  | { readonly status: 'skipped'; readonly name: string; readonly reason: string; readonly needs: readonly Need[] }
+  | { readonly status: 'invalid'; readonly name: string; readonly error: CaseError };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The case's name, for a report row, even when the rest does not parse. */
+function nameOf(json: unknown, fallback: string): string {
+  return isObject(json) && typeof json.name === 'string' && json.name.length > 0 ? json.name : fallback;
+}
+
+export function loadCase(json: unknown, fallbackName = '(unnamed case)'): LoadResult {
+  const name = nameOf(json, fallbackName);
+  try {
+    return loadChecked(json);
+  } catch (e) {
+    if (e instanceof CaseError) return { status: 'invalid', name, error: e };
+    throw e;
+  }
+}
+
+function loadChecked(json: unknown): LoadResult {
+  const parsed = CaseSchema.safeParse(json);
+  if (!parsed.success) throw new CaseError('case-invalid', undefined, describeIssues('', parsed.error));
+  const c = parsed.data;
+  const name = c.name;
+  const needs: Need[] = [...trainingNeeds(c.training)];
+  if (c.model.kind !== 'stack') {
+    needs.unshift(...otherModelNeeds(c.model));
+    return { status: 'skipped', name, reason: describeNeeds(needs), needs };
+  }
+  const m = StackModelSchema.safeParse(c.model);
+  if (!m.success) throw new CaseError('case-invalid', undefined, describeIssues('model', m.error));
+  const model = m.data;
+  needs.unshift(...stackNeeds(model));
+  if (needs.some((n) => n.separable === undefined)) return { status: 'skipped', name, reason: describeNeeds(needs), needs };
+
+  let clip: ClipConfig | undefined;
+  if (c.training?.clip !== undefined) {
+    const r = ClipSchema.safeParse(c.training.clip);
+    if (!r.success) throw new CaseError('case-invalid', undefined, describeIssues('training.clip', r.error));
+    clip = r.data;
+  }
+  let tbptt: Tbptt | undefined;
+  if (c.tbptt !== undefined) {
+    const r = TbpttSchema.safeParse(c.tbptt);
+    if (!r.success) throw new CaseError('case-invalid', undefined, describeIssues('tbptt', r.error));
+    tbptt = r.data;
+  }
+
+  const batch = stackBatch(c.batch, model);
+  const head = model.head.name ?? 'out';
+  const names = weightNames(head);
+  const weights = new Map<string, CaseTensor>();
+  for (const [w, t] of Object.entries(c.weights)) {
+    const u = names.toUnroll(w);
+    if (weights.has(u)) throw new CaseError('case-invalid', `weights.${w}`, `names the same tensor as another weight (${u})`);
+    weights.set(u, t);
+  }
+  const { doc, ...graph } = buildStackGraph(name, model, batch.inputSize, weights, names.toCase);
+  return {
+    status: 'ready',
+    needs,
+    case: {
+      name,
+      description: c.description ?? '',
+      doc,
+      graph,
+      feed: batch.feed,
+      given: batch.given,
+      ...(clip !== undefined ? { clip } : {}),
+      ...(tbptt !== undefined ? { tbptt } : {}),
+      names,
+      expected: c.expected,
+      excluded: needs.flatMap((n) => (n.separable !== undefined ? [n.separable] : [])),
+    },
+  };
+}

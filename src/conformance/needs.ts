@@ -1,0 +1,106 @@
+import type { CaseLayer, StackModel } from './schema';
+
+/**
+ * What a case's model asks for that Unroll does not have, decided from the model block alone (so a
+ * new case of a supported model runs with no code change, and one of a missing kind is skipped with
+ * its name). A need is `separable` when the rest of the case does not depend on it (the Pascanu
+ * term is reported in its own `pascanu` block of `expected`): the rest is then still run and checked.
+ */
+export interface Need {
+  /** What is missing, e.g. `Bidirectional`, `Attention`, `Pascanu regulariser`. */
+  readonly what: string;
+  /** The top-level key of `expected` that holds the numbers only this feature gives, when separable. */
+  readonly separable?: string;
+}
+
+const LAYER_KEYS: Readonly<Record<string, readonly string[]>> = {
+  rnn: ['activation'],
+  lstm: ['peepholes'],
+  gru: ['resetAfter', 'updateConvention'],
+};
+const COMMON_LAYER_KEYS = ['cell', 'hidden', 'name', 'init', 'bidirectional'];
+const CELL_KIND: Readonly<Record<string, string>> = { leaky: 'Leaky' };
+
+function layerNeeds(layer: CaseLayer & Record<string, unknown>, where: string): Need[] {
+  const out: Need[] = [];
+  const own = LAYER_KEYS[layer.cell];
+  if (own === undefined) return [{ what: CELL_KIND[layer.cell] ?? `cell "${layer.cell}"` }];
+  if (layer.bidirectional === true) out.push({ what: 'Bidirectional' });
+  for (const key of Object.keys(layer)) {
+    if (COMMON_LAYER_KEYS.includes(key) || own.includes(key)) continue;
+    if (key === 'merge' && layer.bidirectional === true) continue; // covered by Bidirectional
+    if (key === 'skip' && layer.cell === 'rnn') out.push({ what: 'SkipRNN (skip connection through time)' });
+    else out.push({ what: `${layer.cell} option "${key}" (${where})` });
+  }
+  if (layer.activation !== undefined && layer.activation !== 'tanh' && layer.activation !== 'relu') out.push({ what: `rnn activation "${layer.activation}"` });
+  if (layer.updateConvention !== undefined && layer.updateConvention !== 'old' && layer.updateConvention !== 'new') out.push({ what: `gru updateConvention "${layer.updateConvention}"` });
+  if (layer.init !== undefined && !['zeros', 'learned', 'given'].includes(layer.init)) out.push({ what: `initial state "${layer.init}"` });
+  return out;
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: readonly string[], what: string): Need[] {
+  return Object.keys(obj)
+    .filter((k) => !known.includes(k))
+    .map((k) => ({ what: `${what} option "${k}"` }));
+}
+
+/** Needs of a `stack` model (already parsed by `StackModelSchema`). */
+export function stackNeeds(model: StackModel): Need[] {
+  const out: Need[] = [...unknownKeys(model, ['kind', 'input', 'layers', 'head', 'loss'], 'model')];
+  const input = model.input;
+  if (!['dense', 'onehot', 'embedding'].includes(input.kind)) out.push({ what: `input "${input.kind}"` });
+  out.push(...unknownKeys(input, ['kind', 'vocab', 'size', 'name'], 'input'));
+  model.layers.forEach((l, i) => out.push(...layerNeeds(l, `layers[${i}]`)));
+  if (model.head.shape !== 'n->n' && model.head.shape !== 'n->1') out.push({ what: `head shape "${model.head.shape}"` });
+  out.push(...unknownKeys(model.head, ['size', 'shape', 'name'], 'head'));
+  if (!['ce', 'mse', 'bce'].includes(model.loss.kind)) out.push({ what: `loss "${model.loss.kind}"` });
+  if (model.loss.reduction !== 'sumTimeMeanBatch' && model.loss.reduction !== 'meanValidSteps') out.push({ what: `loss reduction "${model.loss.reduction}"` });
+  out.push(...unknownKeys(model.loss, ['kind', 'reduction'], 'loss'));
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Needs of the model kinds Unroll has no graph for: each names the node kinds it would take. */
+export function otherModelNeeds(model: Record<string, unknown> & { kind: string }): Need[] {
+  switch (model.kind) {
+    case 'jordan':
+      return [{ what: 'Jordan (output-recurrent cell)' }];
+    case 'encdec': {
+      const out: Need[] = [];
+      if (isObject(model.attention)) out.push({ what: isObject(model.attention.local) ? 'Attention (local)' : 'Attention' });
+      const enc = Array.isArray(model.encoder) ? model.encoder : [];
+      if (enc.some((l) => isObject(l) && l.bidirectional === true)) out.push({ what: 'Bidirectional' });
+      if (isObject(model.decoder) && model.decoder.bridge !== 'zeros') out.push({ what: 'initial state input' });
+      out.push({ what: 'a decoder time axis (encoder–decoder)' });
+      return out;
+    }
+    case 'self_attention': {
+      const out: Need[] = [{ what: 'SelfAttention' }];
+      if (isObject(model.positional) && model.positional.kind !== undefined && model.positional.kind !== 'none') out.push({ what: 'PositionalEncoding' });
+      return out;
+    }
+    case 'kv_memory':
+      return [{ what: 'KVMemory' }];
+    case 'multiplicative':
+      return [{ what: 'Multiplicative' }];
+    default:
+      return [{ what: `model kind "${model.kind}"` }];
+  }
+}
+
+/** Needs of `training` (besides `clip`, which Unroll has). */
+export function trainingNeeds(training: Record<string, unknown> | undefined): Need[] {
+  if (training === undefined) return [];
+  const out: Need[] = [];
+  for (const key of Object.keys(training)) {
+    if (key === 'clip') continue;
+    if (key === 'pascanu') out.push({ what: 'Pascanu regulariser', separable: 'pascanu' });
+    else out.push({ what: `training option "${key}"` });
+  }
+  return out;
+}
+
+export function describeNeeds(needs: readonly Need[]): string {
+  return `needs ${[...new Set(needs.map((n) => n.what))].join(', ')}`;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { compile, validateGraph } from '../../../src/compiler';
+import { loadCase, type LoadedCase } from '../../../src/conformance';
+import { restore } from '../../../src/graph/restore';
+import { serialize } from '../../../src/graph/serialize';
+import { readCase } from './case-files';
+
+function ready(json: unknown): LoadedCase {
+  const r = loadCase(json);
+  if (r.status !== 'ready') throw new Error(`expected a runnable case, got ${r.status}: ${r.status === 'invalid' ? r.error.message : r.reason}`);
+  return r.case;
+}
+
+function invalid(json: unknown): string {
+  const r = loadCase(json);
+  if (r.status !== 'invalid') throw new Error(`expected an invalid case, got ${r.status}`);
+  return r.error.message;
+}
+
+describe('loadCase: a case becomes an ordinary Unroll graph', () => {
+  it('wires Input → cells → Linear head → loss, and the document saves, restores and compiles cleanly', () => {
+    const c = ready(readCase('gru_stacked2_ce'));
+    expect(c.doc.nodes.map((n) => [n.id, n.type])).toEqual([
+      ['x', 'Input'],
+      ['l0', 'GRU'],
+      ['l1', 'GRU'],
+      ['out', 'Linear'],
+      ['y', 'Input'],
+      ['loss', 'CrossEntropy'],
+    ]);
+    expect(c.doc.nodes.find((n) => n.id === 'l0')!.params).toMatchObject({ hidden: 6, init: 'learned' });
+    const saved = serialize(c.doc);
+    expect(saved.ok).toBe(true);
+    const again = restore(saved.ok ? saved.text : '');
+    expect(again.ok && again.warnings).toEqual([]);
+    expect(validateGraph(c.doc).problems).toEqual([]);
+    expect(compile(c.doc).ok).toBe(true);
+  });
+
+  it('stores the case weights under Unroll names: the head V, c are the Linear node W0, b', () => {
+    const json = readCase('lstm_peephole_mse');
+    const c = ready(json);
+    const expectedNames = Object.keys(json.weights).map((n) => (n === 'out.V' ? 'out.W0' : n === 'out.c' ? 'out.b' : n));
+    expect(Object.keys(c.doc.weights!).sort()).toEqual(expectedNames.sort());
+    expect(Object.entries(c.doc.weights!).find(([n]) => n === 'out.W0')![1].shape).toEqual(json.weights['out.V'].shape);
+    expect(c.names.toCase('out.W0')).toBe('out.V');
+    expect(c.names.toUnroll('l0.p_f')).toBe('l0.p_f');
+  });
+
+  it('reads one-hot tokens through a OneHot node, and n→1 heads through LastStep', () => {
+    const onehot = ready(readCase('gru_default_ce'));
+    expect(onehot.doc.nodes.map((n) => n.type)).toContain('OneHot');
+    expect(Object.keys(onehot.feed.feeds).sort()).toEqual(['tokens', 'y']);
+    const n1 = ready(readCase('rnn_relu_n1_varlen_mse'));
+    expect(n1.doc.nodes.map((n) => n.type)).toContain('LastStep');
+    expect(Array.from(n1.feed.lengths)).toEqual([7, 3, 5, 1]);
+    expect(n1.graph.head.perStep).toBe(false);
+  });
+
+  it('takes lengths from an explicit mask of the form 1[t ≤ τ_b]', () => {
+    const json = readCase('lstm_varlen_meanvalid_ce');
+    const lengths: number[] = json.batch.lengths;
+    delete json.batch.lengths;
+    const T = json.batch.x.shape[1];
+    json.batch.mask = { shape: [lengths.length, T], data: lengths.flatMap((l) => Array.from({ length: T }, (_, t) => (t < l ? 1 : 0))) };
+    expect(Array.from(ready(json).feed.lengths)).toEqual(lengths);
+    json.batch.mask.data[1] = 0; // row 0 is 1 0 1 …: not a prefix
+    expect(invalid(json)).toMatch(/^batch\.mask: row 0/);
+  });
+
+  it('reads clip and truncation settings', () => {
+    expect(ready(readCase('explode_relu_clip')).clip).toEqual({ kind: 'norm', max: 1 });
+    expect(ready(readCase('gru_tbptt_k3_k5')).tbptt).toEqual({ k1: 3, k2: 5 });
+  });
+});
+
+describe('loadCase: what Unroll lacks is a skip, named; a broken case is an error naming the field', () => {
+  it('skips an unknown model kind instead of failing', () => {
+    const json = readCase('lstm_ce');
+    json.model = { kind: 'hopfield', size: 4 };
+    const r = loadCase(json);
+    expect(r).toMatchObject({ status: 'skipped', reason: 'needs model kind "hopfield"' });
+  });
+
+  it('names the missing node kind of each model', () => {
+    const reason = (name: string) => {
+      const r = loadCase(readCase(name));
+      return r.status === 'skipped' ? r.reason : r.status;
+    };
+    expect(reason('bilstm_concat_ce')).toBe('needs Bidirectional');
+    expect(reason('leaky_trainable_mse')).toBe('needs Leaky');
+    expect(reason('rnn_skip_add_ce')).toMatch(/^needs SkipRNN/);
+    expect(reason('jordan_teacher_ce')).toMatch(/^needs Jordan/);
+    expect(reason('kv_memory_2hop_ce')).toBe('needs KVMemory');
+    expect(reason('multiplicative_mse')).toBe('needs Multiplicative');
+    expect(reason('selfattn_causal_pe_ce')).toMatch(/^needs SelfAttention/);
+    expect(reason('attn_additive_encdec')).toMatch(/^needs Attention/);
+  });
+
+  it('skips a layer option it does not know rather than ignoring it', () => {
+    const json = readCase('lstm_ce');
+    json.model.layers[0].dropout = 0.5;
+    expect(loadCase(json)).toMatchObject({ status: 'skipped', reason: 'needs lstm option "dropout" (layers[0])' });
+  });
+
+  it('runs a Pascanu case without its pascanu block, saying what it needs', () => {
+    const r = loadCase(readCase('rnn_tanh_ce'));
+    expect(r.status).toBe('ready');
+    if (r.status === 'ready') {
+      expect(r.needs.map((n) => n.what)).toEqual(['Pascanu regulariser']);
+      expect(r.case.excluded).toEqual(['pascanu']);
+    }
+  });
+
+  it('names the field of a malformed case', () => {
+    const wrongY = readCase('lstm_ce');
+    wrongY.batch.y.shape = [3, 2, 3];
+    expect(invalid(wrongY)).toMatch(/^batch\.y: expected class ids \[3, 6\], got \[3, 2, 3\]/);
+    const noHidden = readCase('lstm_ce');
+    delete noHidden.model.layers[0].hidden;
+    expect(invalid(noHidden)).toMatch(/^model\.layers\[0\]\.hidden:/);
+    const badTensor = readCase('lstm_ce');
+    badTensor.weights['l0.U_f'].data.pop();
+    expect(invalid(badTensor)).toMatch(/^weights\.l0\.U_f: shape and the number of data values disagree/);
+    const stray = readCase('lstm_ce');
+    stray.weights['dec.W'] = { shape: [1], data: [0] };
+    expect(invalid(stray)).toMatch(/^weights\.dec\.W: no node "dec"/);
+    const badClass = readCase('lstm_ce');
+    badClass.batch.y.data[0] = 4;
+    expect(invalid(badClass)).toMatch(/^batch\.y: value 0 is 4, not an id in 0…3/);
+  });
+});
