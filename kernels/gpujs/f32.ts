@@ -1,0 +1,139 @@
+/**
+ * Float32 helpers in plain TypeScript: conversion from the executor's float64 tensors, and the three
+ * matrix products the kernels need, register-blocked 4×4 (16 running sums per inner loop, so each
+ * loaded value is used four times). They are the small-op path of the gpu.js backend and the
+ * yardstick its gpu.js kernels are timed against (`docs/performance.md`).
+ *
+ * Layouts are row-major. With weights stored `[out, in]` (models.md) the three products of a linear
+ * map need no transpose: forward `X·Wᵀ` (`abt`), input gradient `dY·W` (`ab`), weight gradient
+ * `dYᵀ·X` (`atb`).
+ */
+
+/** `Float32Array.from(src)` (rounds every value to float32). */
+export function f32(src: ArrayLike<number>): Float32Array {
+  return Float32Array.from(src);
+}
+
+/** A float64 copy, the form results leave the backend in. */
+export function f64(src: Float32Array): Float64Array {
+  return Float64Array.from(src);
+}
+
+/** c[n,m] = Σ_k a[n,k]·b[m,k]: a (N,K), b (M,K) → c (N,M). */
+export function mmABt(a: Float32Array, b: Float32Array, N: number, K: number, M: number, c = new Float32Array(N * M)): Float32Array {
+  const N4 = N - (N % 4);
+  const M4 = M - (M % 4);
+  for (let r = 0; r < N4; r += 4) {
+    const a0 = r * K;
+    const a1 = a0 + K;
+    const a2 = a1 + K;
+    const a3 = a2 + K;
+    for (let u = 0; u < M4; u += 4) {
+      const b0 = u * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0; // prettier-ignore
+      for (let k = 0; k < K; k++) {
+        const x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k]; // prettier-ignore
+        const y0 = b[b0 + k], y1 = b[b1 + k], y2 = b[b2 + k], y3 = b[b3 + k]; // prettier-ignore
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3; // prettier-ignore
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3; // prettier-ignore
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3; // prettier-ignore
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3; // prettier-ignore
+      }
+      let o = r * M + u;
+      c[o] = s00; c[o + 1] = s01; c[o + 2] = s02; c[o + 3] = s03; o += M; // prettier-ignore
+      c[o] = s10; c[o + 1] = s11; c[o + 2] = s12; c[o + 3] = s13; o += M; // prettier-ignore
+      c[o] = s20; c[o + 1] = s21; c[o + 2] = s22; c[o + 3] = s23; o += M; // prettier-ignore
+      c[o] = s30; c[o + 1] = s31; c[o + 2] = s32; c[o + 3] = s33; // prettier-ignore
+    }
+  }
+  // edges: rows past N4 (every column), columns past M4 (rows below N4)
+  for (let r = 0; r < N; r++) {
+    for (let u = r < N4 ? M4 : 0; u < M; u++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[r * K + k] * b[u * K + k];
+      c[r * M + u] = s;
+    }
+  }
+  return c;
+}
+
+/** c[n,m] = Σ_k a[n,k]·b[k,m]: a (N,K), b (K,M) → c (N,M). */
+export function mmAB(a: Float32Array, b: Float32Array, N: number, K: number, M: number, c = new Float32Array(N * M)): Float32Array {
+  const N4 = N - (N % 4);
+  const M4 = M - (M % 4);
+  for (let r = 0; r < N4; r += 4) {
+    const a0 = r * K;
+    const a1 = a0 + K;
+    const a2 = a1 + K;
+    const a3 = a2 + K;
+    for (let i = 0; i < M4; i += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0; // prettier-ignore
+      for (let k = 0, bo = i; k < K; k++, bo += M) {
+        const x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k]; // prettier-ignore
+        const y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3]; // prettier-ignore
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3; // prettier-ignore
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3; // prettier-ignore
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3; // prettier-ignore
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3; // prettier-ignore
+      }
+      let o = r * M + i;
+      c[o] = s00; c[o + 1] = s01; c[o + 2] = s02; c[o + 3] = s03; o += M; // prettier-ignore
+      c[o] = s10; c[o + 1] = s11; c[o + 2] = s12; c[o + 3] = s13; o += M; // prettier-ignore
+      c[o] = s20; c[o + 1] = s21; c[o + 2] = s22; c[o + 3] = s23; o += M; // prettier-ignore
+      c[o] = s30; c[o + 1] = s31; c[o + 2] = s32; c[o + 3] = s33; // prettier-ignore
+    }
+  }
+  for (let r = 0; r < N; r++) {
+    for (let i = r < N4 ? M4 : 0; i < M; i++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[r * K + k] * b[k * M + i];
+      c[r * M + i] = s;
+    }
+  }
+  return c;
+}
+
+/** c[p,m] = Σ_n a[n,p]·b[n,m]: a (N,P), b (N,M) → c (P,M). */
+export function mmAtB(a: Float32Array, b: Float32Array, N: number, P: number, M: number, c = new Float32Array(P * M)): Float32Array {
+  const P4 = P - (P % 4);
+  const M4 = M - (M % 4);
+  for (let u = 0; u < P4; u += 4) {
+    for (let i = 0; i < M4; i += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0; // prettier-ignore
+      for (let n = 0, ao = u, bo = i; n < N; n++, ao += P, bo += M) {
+        const x0 = a[ao], x1 = a[ao + 1], x2 = a[ao + 2], x3 = a[ao + 3]; // prettier-ignore
+        const y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3]; // prettier-ignore
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3; // prettier-ignore
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3; // prettier-ignore
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3; // prettier-ignore
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3; // prettier-ignore
+      }
+      let o = u * M + i;
+      c[o] = s00; c[o + 1] = s01; c[o + 2] = s02; c[o + 3] = s03; o += M; // prettier-ignore
+      c[o] = s10; c[o + 1] = s11; c[o + 2] = s12; c[o + 3] = s13; o += M; // prettier-ignore
+      c[o] = s20; c[o + 1] = s21; c[o + 2] = s22; c[o + 3] = s23; o += M; // prettier-ignore
+      c[o] = s30; c[o + 1] = s31; c[o + 2] = s32; c[o + 3] = s33; // prettier-ignore
+    }
+  }
+  for (let u = 0; u < P; u++) {
+    for (let i = u < P4 ? M4 : 0; i < M; i++) {
+      let s = 0;
+      for (let n = 0; n < N; n++) s += a[n * P + u] * b[n * M + i];
+      c[u * M + i] = s;
+    }
+  }
+  return c;
+}
+
+/** Σ over rows: g (N,M) → (M), float64 (bias gradients). */
+export function colSums(g: Float32Array, N: number, M: number): Float64Array {
+  const out = new Float64Array(M);
+  for (let r = 0; r < N; r++) for (let j = 0; j < M; j++) out[j] += g[r * M + j];
+  return out;
+}
