@@ -1,0 +1,206 @@
+/**
+ * Telemetry of a training session, batched for streaming: per-step numbers are appended to typed
+ * arrays and sent as one `TelemetryBatch` at most every `intervalMs` (and, when set, every
+ * `everySteps` steps), never as per-step messages. The expensive records (‖∂L/∂h_t‖ per recurrent
+ * node, gate activations, hidden states) are taken every `recordEvery` steps and ride along in the
+ * next batch.
+ */
+import type { ResolvedTelemetry } from './config';
+
+/** ‖∂L/∂h_t‖ of one recurrent node at every step (zero at steps padded for every sample). */
+export interface GradNormRecord {
+  readonly name: string;
+  readonly node: string;
+  /** (T) */
+  readonly perStep: Float64Array;
+}
+
+/** A per-step value of one sample, `[T, H]` row-major (gate activations, hidden states). */
+export interface TraceRecord {
+  /** The document node. */
+  readonly node: string;
+  /** Probe name (`f`, `i`, `o`, `z`, `r`, …) or `h` for a recurrent state. */
+  readonly name: string;
+  /** The value id in the plan. */
+  readonly value: string;
+  readonly shape: readonly [number, number];
+  readonly values: Float32Array;
+}
+
+export interface Recording {
+  /** The training step (1-based) it was taken at. */
+  readonly step: number;
+  /** Padded length T and the recorded sample's valid length τ. */
+  readonly T: number;
+  readonly sample: number;
+  readonly length: number;
+  readonly gradNorms: readonly GradNormRecord[];
+  /** Gate activations (the plan's probes) of the recorded sample. */
+  readonly gates: readonly TraceRecord[];
+  /** Hidden states of every recurrent node, of the recorded sample. */
+  readonly states: readonly TraceRecord[];
+}
+
+/** One row of per-step numbers, as the session produces it. */
+export interface StepRow {
+  readonly step: number;
+  readonly loss: number;
+  readonly lr: number;
+  /** Pre-clip global gradient norm (the largest over the step's updates under truncated BPTT). */
+  readonly gradNorm: number;
+  /** How many of the step's updates were clipped. */
+  readonly clipped: number;
+  /** Per-parameter pre-clip gradient norms, in `paramNames` order. */
+  readonly paramNorms: Float64Array;
+  /** `<lossNode>.accuracy` / `<lossNode>.mse` → value. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface TelemetryBatch {
+  /** Number of steps in this batch; every array below has this many rows. */
+  readonly count: number;
+  /** (count) 1-based training steps. */
+  readonly step: Int32Array;
+  readonly loss: Float64Array;
+  readonly lr: Float64Array;
+  readonly gradNorm: Float64Array;
+  readonly clipped: Uint8Array;
+  /** Metric name → (count). */
+  readonly metrics: Readonly<Record<string, Float64Array>>;
+  /** The trainable parameters, in the order of `paramGradNorms`' columns. */
+  readonly paramNames: readonly string[];
+  /** (count, P) row-major: per-parameter pre-clip gradient norms. */
+  readonly paramGradNorms: Float64Array;
+  /** Steps per second over this batch (wall clock since the previous batch). */
+  readonly stepsPerSecond: number;
+  /** ms since the session started (paused time excluded). */
+  readonly elapsedMs: number;
+  readonly records: readonly Recording[];
+}
+
+class Column<A extends Float64Array | Int32Array | Uint8Array> {
+  constructor(
+    private data: A,
+    private readonly make: (n: number) => A,
+  ) {}
+  push(n: number, values: ArrayLike<number>, width = 1): void {
+    const need = (n + 1) * width;
+    if (need > this.data.length) {
+      const bigger = this.make(Math.max(need, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    for (let j = 0; j < width; j++) this.data[n * width + j] = values[j];
+  }
+  take(n: number, width = 1): A {
+    return this.data.slice(0, n * width) as A;
+  }
+}
+
+const f64 = (n: number) => new Float64Array(n);
+
+/** Accumulates step rows and records; `flush` builds a batch of what is pending. */
+export class TelemetryBuffer {
+  private n = 0;
+  private step = new Column(new Int32Array(64), (k) => new Int32Array(k));
+  private loss = new Column(f64(64), f64);
+  private lr = new Column(f64(64), f64);
+  private gradNorm = new Column(f64(64), f64);
+  private clipped = new Column(new Uint8Array(64), (k) => new Uint8Array(k));
+  private params: Column<Float64Array>;
+  private metrics = new Map<string, Column<Float64Array>>();
+  private records: Recording[] = [];
+  private lastFlush: number;
+
+  constructor(
+    private readonly options: ResolvedTelemetry,
+    readonly paramNames: readonly string[],
+    now: number,
+  ) {
+    this.params = new Column(f64(64 * Math.max(1, paramNames.length)), f64);
+    this.lastFlush = now;
+  }
+
+  get pending(): number {
+    return this.n;
+  }
+
+  push(row: StepRow): void {
+    const n = this.n;
+    this.step.push(n, [row.step]);
+    this.loss.push(n, [row.loss]);
+    this.lr.push(n, [row.lr]);
+    this.gradNorm.push(n, [row.gradNorm]);
+    this.clipped.push(n, [Math.min(255, row.clipped)]);
+    this.params.push(n, row.paramNorms, this.paramNames.length);
+    for (const [name, v] of Object.entries(row.metrics)) {
+      let col = this.metrics.get(name);
+      if (col === undefined) {
+        col = new Column(new Float64Array(64).fill(NaN), (k) => new Float64Array(k).fill(NaN));
+        this.metrics.set(name, col);
+      }
+      col.push(n, [v]);
+    }
+    this.n++;
+  }
+
+  record(r: Recording): void {
+    this.records.push(r);
+  }
+
+  /** Whether a batch is due at time `now` (ms): the interval has passed, or `everySteps` steps are pending. */
+  due(now: number): boolean {
+    if (this.n === 0 && this.records.length === 0) return false;
+    return now - this.lastFlush >= this.options.intervalMs || this.n >= this.options.everySteps;
+  }
+
+  /** The pending rows and records as one batch (undefined when nothing is pending). */
+  flush(now: number, elapsedMs: number): TelemetryBatch | undefined {
+    if (this.n === 0 && this.records.length === 0) return undefined;
+    const n = this.n;
+    const P = this.paramNames.length;
+    const seconds = (now - this.lastFlush) / 1000;
+    const batch: TelemetryBatch = {
+      count: n,
+      step: this.step.take(n),
+      loss: this.loss.take(n),
+      lr: this.lr.take(n),
+      gradNorm: this.gradNorm.take(n),
+      clipped: this.clipped.take(n),
+      metrics: Object.fromEntries([...this.metrics].map(([k, c]) => [k, c.take(n)])),
+      paramNames: this.paramNames,
+      paramGradNorms: this.params.take(n, P),
+      stepsPerSecond: seconds > 0 ? n / seconds : 0,
+      elapsedMs,
+      records: this.records,
+    };
+    this.n = 0;
+    this.records = [];
+    this.lastFlush = now;
+    return batch;
+  }
+}
+
+/** A batch as plain JSON-safe data (typed arrays become arrays), e.g. one line of a `.jsonl` file. */
+export function telemetryToJson(b: TelemetryBatch): Record<string, unknown> {
+  const arr = (a: ArrayLike<number>) => Array.from(a);
+  return {
+    count: b.count,
+    step: arr(b.step),
+    loss: arr(b.loss),
+    lr: arr(b.lr),
+    gradNorm: arr(b.gradNorm),
+    clipped: arr(b.clipped),
+    metrics: Object.fromEntries(Object.entries(b.metrics).map(([k, v]) => [k, arr(v)])),
+    paramNames: b.paramNames,
+    paramGradNorms: arr(b.paramGradNorms),
+    stepsPerSecond: b.stepsPerSecond,
+    elapsedMs: b.elapsedMs,
+    records: b.records.map((r) => ({
+      ...r,
+      gradNorms: r.gradNorms.map((g) => ({ ...g, perStep: arr(g.perStep) })),
+      gates: r.gates.map((g) => ({ ...g, values: arr(g.values) })),
+      states: r.states.map((g) => ({ ...g, values: arr(g.values) })),
+    })),
+  };
+}

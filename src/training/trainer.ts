@@ -1,0 +1,219 @@
+/**
+ * One training step, synchronously: draw a batch, forward, backward (full BPTT, or truncated BPTT
+ * with an update after each chunk and the state carried), clip, update, with the NaN/Inf watchdog
+ * between the passes. A step that produces a non-finite number leaves weights, optimiser state,
+ * update count and data generator exactly as they were before it.
+ *
+ * Randomness (each concern its own fork of `createRng(seed)`): `init` for the weights (inside
+ * `WeightStore.initialise`), `data` for the batches, `eval` for evaluation batches.
+ */
+import type { Plan } from '../compiler/plan';
+import type { Backend } from '../engine/backend';
+import { chunkRanges, type ChunkRange } from '../engine/bptt';
+import { clipGradients } from '../engine/clip';
+import { Executor } from '../engine/executor';
+import { createOptimizer, type Optimizer, type OptimizerState, type ParamSlot } from '../engine/optim';
+import { Rng } from '../engine/rng';
+import { learningRate } from '../engine/schedule';
+import { recurrenceGradNorms } from '../engine/telemetry-records';
+import type { WeightStore } from '../engine/weights';
+import type { SessionConfig } from './config';
+import { feedOf, type BindNames, type DataSource } from './data';
+import { metricSums, metricValues, type MetricSum } from './metrics';
+import type { Recording, StepRow, TraceRecord } from './telemetry';
+import { divergence, Watchdog, type Divergence } from './watchdog';
+
+export interface TrainerParts {
+  readonly plan: Plan;
+  readonly weights: WeightStore;
+  readonly backend: Backend;
+  readonly config: SessionConfig;
+  readonly source: DataSource;
+  readonly dataRng: Rng;
+  readonly evalRng: () => Rng;
+  readonly names: BindNames;
+  /** Run the watchdog's full scan of forward values every step (default); otherwise only when the loss or a gradient is non-finite. */
+  readonly scanValues: boolean;
+  readonly step: number;
+  readonly updates: number;
+}
+
+export type StepOutcome = { readonly ok: true; readonly row: StepRow; readonly recording?: Recording } | { readonly ok: false; readonly divergence: Divergence };
+
+export interface Evaluation {
+  /** Mean over the batches of the reduced loss. */
+  readonly loss: number;
+  /** Metrics pooled over all valid steps of all batches. */
+  readonly metrics: Record<string, number>;
+  readonly batches: number;
+}
+
+export class Trainer {
+  readonly plan: Plan;
+  readonly weights: WeightStore;
+  readonly exec: Executor;
+  readonly optimizer: Optimizer;
+  readonly config: SessionConfig;
+  readonly trainable: readonly string[];
+  step: number;
+  updates: number;
+  /** The data generator (replaced by its earlier state when a step is rolled back). */
+  dataRng: Rng;
+  private readonly parts: TrainerParts;
+  private readonly watchdog: Watchdog;
+  private readonly snapshot: Map<string, Float64Array>;
+  private readonly totalUpdates: number;
+  private evalExec: Executor | undefined;
+
+  constructor(parts: TrainerParts) {
+    this.parts = parts;
+    this.plan = parts.plan;
+    this.weights = parts.weights;
+    this.config = parts.config;
+    this.exec = new Executor(parts.plan, parts.weights, parts.backend);
+    this.optimizer = createOptimizer(parts.config.optimizer);
+    this.trainable = parts.plan.params.filter((p) => p.trainable).map((p) => p.name);
+    this.watchdog = new Watchdog(parts.plan);
+    this.snapshot = new Map(parts.plan.params.map((p) => [p.name, new Float64Array(parts.weights.get(p.name).length)]));
+    this.step = parts.step;
+    this.dataRng = parts.dataRng;
+    this.updates = parts.updates;
+    this.totalUpdates = parts.config.steps * this.chunks(parts.source.T).length;
+  }
+
+  private chunks(T: number): ChunkRange[] {
+    const tb = this.config.tbptt;
+    return tb === undefined ? [{ index: 1, from: 0, to: T, windowFrom: 0 }] : chunkRanges(T, tb);
+  }
+
+  /** Learning rate of the next update. */
+  get lr(): number {
+    return learningRate(this.config.lrSchedule, this.config.optimizer.lr, Math.min(this.updates, this.totalUpdates), this.totalUpdates);
+  }
+
+  /** Runs training step `step + 1`; `record` also takes the expensive recordings (`sample` for traces). */
+  run(record: { sample: number } | undefined): StepOutcome {
+    const { exec, plan, parts } = this;
+    const stepNo = this.step + 1;
+    const rngBefore = this.dataRng.state();
+    const batch = parts.source.batch(this.dataRng, this.config.batchSize, stepNo);
+    exec.bind(feedOf(plan, batch, parts.names));
+    const T = batch.T;
+    const chunks = this.chunks(T);
+    for (const [name, snap] of this.snapshot) snap.set(this.weights.get(name));
+    const optBefore: OptimizerState | undefined = chunks.length > 1 ? this.optimizer.state() : undefined;
+    const updatesBefore = this.updates;
+    const slots: ParamSlot[] = this.trainable.map((name) => ({ name, param: this.weights.get(name), grad: new Float64Array(0) }));
+    const clip = this.config.clip;
+    let gradNorm = -1;
+    let paramNorms: Float64Array = new Float64Array(this.trainable.length);
+    let clipped = 0;
+    let lr = this.lr;
+    let lastLoss = 0;
+    const gradNormsPerStep = record ? plan.recurrences.map(() => new Float64Array(T)) : [];
+
+    const fail = (found: Parameters<typeof divergence>[0]): StepOutcome => {
+      for (const [name, snap] of this.snapshot) this.weights.get(name).set(snap);
+      if (optBefore !== undefined) this.optimizer.load(optBefore);
+      this.updates = updatesBefore;
+      this.dataRng = Rng.fromState(rngBefore);
+      return { ok: false, divergence: divergence(found, stepNo) };
+    };
+
+    for (const c of chunks) {
+      const loss = exec.forward(c.from, c.to);
+      lastLoss = loss.total;
+      if (parts.scanValues || !Number.isFinite(loss.total)) {
+        const found = this.watchdog.forward(exec, c.from, c.to) ?? this.watchdog.loss(exec, c.from, c.to);
+        if (found) return fail(found);
+      }
+      const grads = exec.backward(c.windowFrom);
+      const withGrads = slots.map((s) => ({ ...s, grad: grads.get(s.name)! }));
+      const report = clipGradients(withGrads, clip === undefined ? undefined : { kind: clip.kind, max: clip.max });
+      if (!report.finite) {
+        const found =
+          (parts.scanValues ? undefined : this.watchdog.forward(exec, c.from, c.to)) ??
+          this.watchdog.gradients(exec, c.windowFrom, c.to, grads) ??
+          // Every element finite, but the squares overflow: name the first parameter whose norm does.
+          this.watchdog.weight('gradient', this.trainable[Math.max(0, Array.from(report.paramNorms).findIndex((v) => !Number.isFinite(v)))], 'Infinity');
+        return fail(found);
+      }
+      if (report.preNorm > gradNorm) {
+        gradNorm = report.preNorm;
+        paramNorms = report.paramNorms;
+      }
+      if (report.clipped) clipped++;
+      lr = this.lr;
+      this.optimizer.step(withGrads, lr);
+      this.updates++;
+      const bad = this.watchdog.params('weights', new Map(this.trainable.map((n) => [n, this.weights.get(n)])));
+      if (bad) return fail(bad);
+      if (record) {
+        recurrenceGradNorms(exec).forEach((r, i) => gradNormsPerStep[i].set(r.perStep.subarray(c.from, c.to), c.from));
+      }
+    }
+    this.step = stepNo;
+    const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics: metricValues(metricSums(plan, exec)) };
+    if (!record) return { ok: true, row };
+    return { ok: true, row, recording: this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths) };
+  }
+
+  private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array): Recording {
+    const { exec, plan } = this;
+    const T = exec.stepCount;
+    const sample = Math.min(want, exec.batchSize - 1);
+    const trace = (node: string, name: string, value: string): TraceRecord => {
+      const v = exec.value(value); // (B,T,H)
+      const H = v.shape[2] ?? 1;
+      return { node, name, value, shape: [T, H], values: Float32Array.from(v.data.subarray(sample * T * H, (sample + 1) * T * H)) };
+    };
+    return {
+      step,
+      T,
+      sample,
+      length: lengths[sample],
+      gradNorms: plan.recurrences.map((r, i) => ({ name: r.name, node: r.node, perStep: gradNorms[i] })),
+      gates: plan.probes.map((p) => trace(p.node, p.name, p.value)),
+      states: plan.recurrences.map((r) => trace(r.node, r.name === r.node ? 'h' : r.name.slice(r.node.length + 1), r.source)),
+    };
+  }
+
+  /**
+   * Loss and metrics of the current weights on `batches` fresh batches drawn from the `eval` fork of
+   * the seed (the same batches every call; training's generator is not touched).
+   */
+  evaluate(batches = 8, batchSize = this.config.batchSize): Evaluation {
+    this.evalExec ??= new Executor(this.plan, this.weights, this.exec.backend);
+    const exec = this.evalExec;
+    const rng = this.parts.evalRng();
+    let loss = 0;
+    const pooled = new Map<string, MetricSum>();
+    for (let i = 0; i < batches; i++) {
+      const batch = this.parts.source.batch(rng, batchSize, i + 1);
+      exec.bind(feedOf(this.plan, batch, this.parts.names));
+      loss += exec.forward(0, batch.T).total;
+      for (const [k, s] of metricSums(this.plan, exec)) {
+        const p = pooled.get(k) ?? { sum: 0, count: 0 };
+        pooled.set(k, { sum: p.sum + s.sum, count: p.count + s.count });
+      }
+    }
+    return { loss: loss / batches, metrics: metricValues(pooled), batches };
+  }
+}
+
+/** The reduced loss of the whole bound batch, from the step terms (equals `forward().total` for one chunk). */
+export function batchLoss(exec: Executor): number {
+  const B = exec.batchSize;
+  const mask = exec.maskTimeMajor();
+  let valid = 0;
+  for (let i = 0; i < mask.length; i++) valid += mask[i];
+  let total = 0;
+  for (const l of exec.plan.losses) {
+    const rows = exec.stepLosses(l.node).data;
+    let sum = 0;
+    for (let i = 0; i < rows.length; i++) sum += rows[i];
+    total += sum / (l.perStep && l.reduction === 'meanValidSteps' ? valid : B);
+  }
+  return total;
+}
+

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile, validateGraph } from '../../../src/compiler';
+import { restore } from '../../../src/graph/restore';
+import { serialize } from '../../../src/graph/serialize';
+import { createSession } from '../../../src/training';
+
+const dir = join(__dirname, '..', '..', '..', 'examples');
+const files = readdirSync(dir).filter((f) => f.endsWith('.unroll.json'));
+
+describe('examples/', () => {
+  it('holds the five example graphs', () => {
+    expect(files.sort()).toEqual(['elman-adding.unroll.json', 'gru-adding.unroll.json', 'gru-parity.unroll.json', 'lstm-adding.unroll.json', 'lstm-charlm.unroll.json']);
+  });
+
+  for (const file of files) {
+    it(`${file} restores, validates, compiles and sets up a training session`, () => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const r = restore(text);
+      if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+      expect(r.warnings).toEqual([]);
+      const written = serialize(r.doc);
+      expect(written.ok && written.text).toBe(text); // stored in the canonical form
+      expect(validateGraph(r.doc).problems).toEqual([]);
+      const c = compile(r.doc);
+      expect(c.ok).toBe(true);
+      expect(r.doc.training?.task).toBeDefined();
+      const session = createSession({ doc: r.doc, config: { steps: 1, batchSize: 2 } });
+      expect(session.plan.losses.length).toBe(1);
+      expect(session.task?.id).toBe(r.doc.training?.task);
+    });
+  }
+});
