@@ -4,11 +4,10 @@
  * case, and exits 1 when any case fails. Default folder: `$UNROLL_CASES`, else `../shared/spec/cases`
  * beside the repository.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { referenceBackend } from '../../kernels/reference';
+import { resolveBackend } from './backends';
 import { checkCase, describeMismatch, formatRow, summarise, tolerancesFor, type CaseReport, type Tolerance } from '../../src/conformance';
 import type { Backend } from '../../src/engine/backend';
 
@@ -20,7 +19,7 @@ export interface ConformanceIo {
 export const CONFORMANCE_USAGE = `usage: unroll conformance [FILE|DIR ...] [--backend B] [--rtol R --atol A] [--json out.json]
 
   FILE|DIR       case files (*.case.json) or folders of them; default $UNROLL_CASES or ../shared/spec/cases
-  --backend B    reference (default) or gpujs:<mode>
+  --backend B    reference (default), f32, gpujs:<mode> or auto
   --rtol, --atol tolerances (default by the backend's precision: float64 1e-9/1e-12, float32 1e-4/1e-6)
   --json FILE    also write the full report as JSON
 `;
@@ -32,35 +31,19 @@ export function defaultCasesDir(env: NodeJS.ProcessEnv = process.env): string {
   return fileURLToPath(new URL('../../../shared/spec/cases/', import.meta.url));
 }
 
-const isBackend = (b: unknown): b is Backend =>
-  typeof b === 'object' && b !== null && ['supports', 'forward', 'backward'].every((k) => typeof (b as Record<string, unknown>)[k] === 'function') && typeof (b as Backend).name === 'string';
-
-export type ResolvedBackend = { ok: true; backend: Backend; release: () => void } | { ok: false; message: string };
+export type ResolvedCaseBackend = { ok: true; backend: Backend; release: () => void } | { ok: false; message: string };
 
 /**
- * A backend by name: `reference`, or `gpujs:<mode>` from `kernels/gpujs` (its
- * `openGpujsBackend(mode)`) when that folder is part of the build. `release` frees what it holds.
+ * A backend by name from the kernels' registry (`reference`, `f32`, `gpujs:<mode>`, `auto`). A gpu.js
+ * backend runs every op as a gpu.js kernel here (thresholds 0): the cases are small, and below the
+ * default thresholds their ops would run as float32 loops, leaving the gpu.js kernels unchecked.
  */
-export async function resolveBackend(name: string): Promise<ResolvedBackend> {
-  if (name === 'reference') return { ok: true, backend: referenceBackend, release: () => {} };
-  if (name !== 'gpujs' && !name.startsWith('gpujs:')) return { ok: false, message: `unknown backend "${name}"; use reference or gpujs:<mode>` };
-  const unavailable = (why: string): ResolvedBackend => ({ ok: false, message: `backend "${name}" not available: ${why}` });
-  const entry = new URL('../../kernels/gpujs/index.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(entry))) return unavailable('kernels/gpujs is not part of this build');
+export async function resolveCaseBackend(name: string): Promise<ResolvedCaseBackend> {
   try {
-    const mod = (await import(/* @vite-ignore */ entry.href)) as Record<string, unknown>;
-    const modes = Array.isArray(mod.GPUJS_MODES) ? (mod.GPUJS_MODES as string[]) : [];
-    const mode = name.includes(':') ? name.slice(name.indexOf(':') + 1) : modes[0];
-    if (mode === undefined || (modes.length > 0 && !modes.includes(mode))) return unavailable(`unknown mode "${mode ?? ''}"; the modes are ${modes.join(', ')}`);
-    if (typeof mod.openGpujsBackend !== 'function') return unavailable('kernels/gpujs has no openGpujsBackend(mode)');
-    const opened = (mod.openGpujsBackend as (m: string) => unknown)(mode) as { ok: boolean; reason?: string; value?: { backend?: unknown; destroy?: () => void } };
-    if (!opened.ok) return unavailable(opened.reason ?? 'the mode does not open here');
-    const backend = opened.value?.backend;
-    if (!isBackend(backend)) return unavailable('openGpujsBackend did not return a Backend');
-    const destroy = opened.value?.destroy;
-    return { ok: true, backend, release: () => destroy?.() };
+    const r = await resolveBackend(name, { gpujs: { thresholds: { matmul: 0, elementwise: 0 } } });
+    return { ok: true, backend: r.backend, release: () => r.destroy() };
   } catch (e) {
-    return unavailable((e as Error).message);
+    return { ok: false, message: (e as Error).message };
   }
 }
 
@@ -147,7 +130,7 @@ export async function conformance(argv: readonly string[], io: ConformanceIo): P
     io.out(CONFORMANCE_USAGE);
     return 0;
   }
-  const resolved = await resolveBackend(args.backend);
+  const resolved = await resolveCaseBackend(args.backend);
   if (!resolved.ok) {
     io.err(`unroll conformance: ${resolved.message}\n`);
     return 2;
