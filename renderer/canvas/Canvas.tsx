@@ -9,14 +9,16 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type FinalConnectionState,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useMemo, useState, type DragEvent, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { XY } from '../../src/graph/edits';
 import { getNodeSpec } from '../../src/nodes/registry';
 import type { PortShape } from '../../src/nodes/types';
 import { addNodeAt, commitDrag, connectPorts } from '../store/actions';
+import { checkConnection, edgeBadge } from '../store/connection';
 import { useApp } from '../store';
 import { useValidation, type GraphProblem } from '../store/validation';
 import { NodeView, type UnrollFlowNode } from './NodeView';
@@ -92,6 +94,7 @@ export function Canvas({ children }: { children?: ReactNode }) {
     const selected = new Set(selectedEdges);
     return doc.edges.map((e) => {
       const problems = validation.byEdge.get(e.id);
+      const badge = edgeBadge(validation.shapes, e.source.node, e.source.port);
       return {
         id: e.id,
         source: e.source.node,
@@ -99,7 +102,10 @@ export function Canvas({ children }: { children?: ReactNode }) {
         target: e.target.node,
         targetHandle: e.target.port,
         selected: selected.has(e.id),
-        ...(problems === undefined ? {} : { className: 'edge-problem', label: '⚠', ariaLabel: problems.map((p) => p.message).join('; ') }),
+        ...(badge === undefined ? {} : { label: badge }),
+        ...(problems === undefined
+          ? {}
+          : { className: 'edge-problem', label: badge === undefined ? '⚠' : `⚠ ${badge}`, ariaLabel: problems.map((p) => p.message).join('; ') }),
       };
     });
   }, [doc, selectedEdges, validation]);
@@ -141,6 +147,23 @@ export function Canvas({ children }: { children?: ReactNode }) {
     if (selection !== undefined) s.select(s.selectedNodes, [...selection]);
   }, []);
 
+  // While a wire is dragged, a refused target shows as invalid; the reason goes to the status bar
+  // when the wire is dropped there.
+  const refusal = useRef<string | undefined>(undefined);
+  const isValidConnection = useCallback(
+    (c: Connection | Edge) => {
+      if (c.sourceHandle == null || c.targetHandle == null) return false;
+      const check = checkConnection(doc, validation.shapes, c.source, c.sourceHandle, c.target, c.targetHandle);
+      refusal.current = check.ok ? undefined : check.reason;
+      return check.ok;
+    },
+    [doc, validation],
+  );
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid === false && state.toHandle !== null && refusal.current !== undefined) useApp.getState().notify('warning', refusal.current, 'connect-refused');
+    refusal.current = undefined;
+  }, []);
+
   const onConnect = useCallback((c: Connection) => {
     if (c.sourceHandle == null || c.targetHandle == null) return;
     connectPorts(c.source, c.sourceHandle, c.target, c.targetHandle);
@@ -172,6 +195,8 @@ export function Canvas({ children }: { children?: ReactNode }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onConnectEnd={onConnectEnd}
         colorMode={theme}
         deleteKeyCode={null}
         multiSelectionKeyCode="Shift"
