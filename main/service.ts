@@ -6,6 +6,7 @@ import { documentFileName, documentText, openText, readDocumentFile, withoutWeig
 import { EXAMPLES } from './examples';
 import { writeDocumentFile } from './files';
 import { createRecentFiles } from './recent';
+import type { SessionManager } from './sessions/manager';
 
 export { documentFileName, openText } from './documents';
 
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   readonly onRecentChange?: (files: readonly RecentFile[]) => void;
   /** The UI language changed (Electron rebuilds its menu in it). */
   readonly onLanguage?: (language: Language) => void;
+  /** Training sessions in worker threads (`main/sessions/`); without it `session.*` answers `unsupported`. */
+  readonly sessions?: SessionManager;
 }
 
 export function createService(opts: ServiceOptions): RequestHandlers {
@@ -42,6 +45,8 @@ export function createService(opts: ServiceOptions): RequestHandlers {
   const recent = dialogs === undefined ? undefined : createRecentFiles(opts.dataDir);
   /** Paths the user chose in a dialog this session: the only ones written without asking. */
   const picked = new Set<string>();
+  const sessions = opts.sessions;
+  const noSessions = (): Reply<never> => fail('unsupported', `this ${opts.host} host was started without training sessions`);
   const noDialogs = (what: string): Reply<never> => fail('unsupported', `the ${opts.host} host cannot ${what}: use the browser's file picker and downloads`);
 
   async function remember(path: string): Promise<void> {
@@ -116,5 +121,10 @@ export function createService(opts: ServiceOptions): RequestHandlers {
     'autosave.write': ({ doc }) => autosave.write(doc),
     'autosave.read': () => autosave.read(),
     'autosave.clear': () => autosave.clear(),
+    'session.start': async (payload) => (sessions === undefined ? noSessions() : sessions.start(payload)),
+    'session.pause': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'pause')),
+    'session.resume': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'resume')),
+    'session.stop': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'stop')),
+    'session.weights': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.weights(sessionId)),
   };
 }

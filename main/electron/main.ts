@@ -5,6 +5,7 @@ import { contentSecurityPolicy } from '../csp';
 import { resolveDataDir } from '../data-dir';
 import { createRecentFiles } from '../recent';
 import { createService } from '../service';
+import { createSessionManager, type SessionManager } from '../sessions/manager';
 import { readStatic } from '../web/static';
 import { buildMenuTemplate } from './menu';
 import { APP_HOST, APP_SCHEME, APP_URL, isTrustedSender, mayNavigate } from './security';
@@ -92,8 +93,12 @@ function installMenu(): void {
 
 const FILTERS = [{ name: 'Unroll graph', extensions: ['json'] }];
 
-function serveProtocol(dataDir: string): void {
+/** The session worker, bundled beside main.js by Vite (`vite.main.config.ts`). */
+const sessionWorker = join(import.meta.dirname, 'session-worker.js');
+
+function serveProtocol(dataDir: string, sessions: SessionManager): void {
   const handlers = createService({
+    sessions,
     host: 'electron',
     name: app.getName(),
     version: app.getVersion(),
@@ -137,7 +142,9 @@ app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, answer) => answer(false));
   const dataDir = resolveDataDir(app.getPath('userData'));
   serveApp();
-  serveProtocol(dataDir);
+  const sessions = createSessionManager({ workerUrl: sessionWorker, emit: sendEvent });
+  app.on('will-quit', () => void sessions.close());
+  serveProtocol(dataDir, sessions);
   installMenu();
   void createRecentFiles(dataDir)
     .list()

@@ -8,6 +8,7 @@ import { API_PREFIX, dispatch, EVENTS_PATH, fail, TOKEN_HEADER, TOKEN_QUERY, typ
 import { contentSecurityPolicy } from '../csp';
 import { resolveDataDir } from '../data-dir';
 import { createService } from '../service';
+import { createSessionManager } from '../sessions/manager';
 import { readStatic } from './static';
 
 /**
@@ -192,14 +193,18 @@ export function parsePort(argv: readonly string[], env: Readonly<Record<string, 
 async function main(): Promise<void> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { productName?: string; version: string };
+  // Events of training sessions go to every connected page (the server exists once the handlers do).
+  let broadcast: (event: HostEvent) => void = () => {};
+  const sessions = createSessionManager({ emit: (event) => broadcast(event) });
   const server = await startWebServer({
-    handlers: createService({ host: 'web', name: pkg.productName ?? 'Unroll', version: pkg.version, dataDir: resolveDataDir() }),
+    handlers: createService({ host: 'web', name: pkg.productName ?? 'Unroll', version: pkg.version, dataDir: resolveDataDir(), sessions }),
     staticDir: `${root}dist/renderer`,
     port: parsePort(process.argv.slice(2), process.env),
     ...(process.env.UNROLL_TOKEN ? { token: process.env.UNROLL_TOKEN } : {}),
   });
+  broadcast = (event) => server.broadcast(event);
   process.stdout.write(`Unroll web host: ${server.url}\n`);
-  const stop = (): void => void server.close().then(() => process.exit(0));
+  const stop = (): void => void Promise.all([sessions.close(), server.close()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -4,6 +4,8 @@ import { Canvas } from '../canvas/Canvas';
 import type { UnrollFlowNode } from '../canvas/NodeView';
 import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
+import { TrainingPanel } from '../training/TrainingPanel';
+import { useTraining } from '../training/trainingStore';
 import { addNodeAt } from '../store/actions';
 import { useApp } from '../store';
 import { DialogHost } from './Dialogs';
@@ -16,6 +18,7 @@ import { useShortcuts } from './useShortcuts';
 
 function Workspace() {
   const theme = useApp((s) => s.theme);
+  const training = useTraining((s) => s.open);
   const flow = useReactFlow<UnrollFlowNode>();
   const { screenToFlowPosition } = flow;
   const host = useHost();
@@ -42,12 +45,13 @@ function Workspace() {
   return (
     <div className={`app theme-${theme}`} data-theme={theme}>
       <Toolbar info={host.info} examples={host.examples} />
-      <main className="workspace">
+      <main className={`workspace${training ? ' with-training' : ''}`}>
         <Palette onAdd={addAtCentre} />
         <Canvas>
           <StartPage examples={host.examples} />
         </Canvas>
         <Inspector />
+        {training && <TrainingPanel />}
       </main>
       <StatusBar />
       <DialogHost version={host.info?.version} />

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { COMMAND_IDS, COMMAND_KEYS, displayAccelerator } from '../../src/protocol';
+import { TRAINING_ACCELERATOR } from '../training/trainingStore';
 import { useApp } from '../store';
 
 const mac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -147,6 +148,12 @@ export function DialogHost({ version }: { version: string | undefined }) {
                   </tr>
                 );
               })}
+              <tr>
+                <td>
+                  <kbd>{TRAINING_ACCELERATOR}</kbd>
+                </td>
+                <td>{t('training.shortcut')}</td>
+              </tr>
             </tbody>
           </table>
         </Modal>

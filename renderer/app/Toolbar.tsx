@@ -5,6 +5,7 @@ import { LANGUAGE_NAMES, LANGUAGES } from '../i18n';
 import { exampleText } from '../i18n/nodes';
 import { useApp } from '../store';
 import { selectDirty } from '../store/documentSlice';
+import { toggleTraining, TRAINING_ACCELERATOR, useTraining } from '../training/trainingStore';
 import { changeLanguage, runCommand } from './commands';
 import { openExample } from './fileActions';
 
@@ -78,6 +79,7 @@ export function Toolbar({ info, examples }: ToolbarProps) {
   const theme = useApp((s) => s.theme);
   const name = useApp((s) => s.doc.meta.name);
   const dirty = useApp(selectDirty);
+  const training = useTraining((s) => s.open);
 
   const onExample = async (e: ChangeEvent<HTMLSelectElement>): Promise<void> => {
     const example = examples.find((x) => x.id === e.target.value);
@@ -137,6 +139,10 @@ export function Toolbar({ info, examples }: ToolbarProps) {
       </button>
       <button type="button" onClick={() => runCommand('view.fit')} data-testid="fit-view" title={t('toolbar.fitTitle', { keys: keysOf('view.fit') })}>
         {t('toolbar.fit')}
+      </button>
+      <span className="separator" />
+      <button type="button" className={training ? 'active' : undefined} aria-pressed={training} onClick={toggleTraining} data-testid="training-toggle" title={t('training.toggleTitle', { keys: TRAINING_ACCELERATOR })}>
+        {t('training.toggle')}
       </button>
       <span className="separator" />
       <button type="button" onClick={() => runCommand('view.toggleTheme')} title={t('toolbar.themeTitle')} data-testid="theme">

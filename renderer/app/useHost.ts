@@ -5,6 +5,7 @@ import { currentLanguage, t } from '../i18n';
 import { useApp } from '../store';
 import { selectDirty } from '../store/documentSlice';
 import { runCommand } from './commands';
+import { handleSessionEvent } from '../training/actions';
 import { refreshRecent, writeAutosave } from './fileActions';
 
 /** How long after the last edit the autosave is written (ms). */
@@ -34,6 +35,7 @@ export function useHost(): { info: AppInfo | undefined; examples: readonly Examp
     return host.onEvent((e) => {
       if (e.name === 'host.notice') notify(e.payload.level, e.payload.message);
       else if (e.name === 'menu.command') runCommand(e.payload.command, e.payload.arg);
+      else handleSessionEvent(e);
     });
   }, []);
   return { info, examples };

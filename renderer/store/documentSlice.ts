@@ -7,10 +7,28 @@ import type { AppState } from './index';
 /** How many steps undo remembers. */
 export const HISTORY_LIMIT = 500;
 
-/** One step of the history: the edit that goes there, and the revision it leads to. */
-export interface HistoryEntry {
-  readonly edit: Edit;
-  readonly rev: number;
+/** The trained parts of a document: what "Keep trained weights" replaces, as one undo step. */
+export interface TrainedParts {
+  readonly training: GraphDocument['training'];
+  readonly weights: GraphDocument['weights'];
+}
+
+/**
+ * One step of the history and the revision it leads to: an edit, or a swap of the document's
+ * training config and weights (the nodes and edges stay, so the swap back always fits).
+ */
+export type HistoryEntry = { readonly edit: Edit; readonly rev: number } | { readonly swap: TrainedParts; readonly rev: number };
+
+function withParts(doc: GraphDocument, parts: TrainedParts): GraphDocument {
+  const { training: _t, weights: _w, ...rest } = doc;
+  return { ...rest, ...(parts.training === undefined ? {} : { training: parts.training }), ...(parts.weights === undefined ? {} : { weights: parts.weights }) };
+}
+
+/** Takes one history step on `doc`: the new document and the entry that goes back. */
+function step(doc: GraphDocument, entry: HistoryEntry, rev: number): { ok: true; doc: GraphDocument; inverse: HistoryEntry } | { ok: false; code: string; message: string } {
+  if ('swap' in entry) return { ok: true, doc: withParts(doc, entry.swap), inverse: { swap: { training: doc.training, weights: doc.weights }, rev } };
+  const r = applyEdit(doc, entry.edit);
+  return r.ok ? { ok: true, doc: r.doc, inverse: { edit: r.inverse, rev } } : r;
 }
 
 /** Where the open document lives: a file name (both hosts) and, in Electron, its path. */
@@ -46,6 +64,11 @@ export interface DocumentSlice {
   redo(): boolean;
   /** Replaces the document (opened, recovered, or a new one), forgetting the history. */
   load(doc: GraphDocument, opts?: { file?: DocumentFile; dirty?: boolean }): void;
+  /**
+   * Replaces the document's training config and weights (trained weights kept from a session) as
+   * one undoable step; the document becomes unsaved. The caller checks that they fit the graph.
+   */
+  replaceTrained(parts: TrainedParts): void;
   /** Records that the current revision is saved (to `file`, when given). */
   markSaved(file?: DocumentFile): void;
 }
@@ -73,28 +96,32 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     return r.ok;
   },
   undo() {
-    const { past, doc } = get();
-    const step = past[past.length - 1];
-    if (step === undefined) return false;
-    const r = applyEdit(doc, step.edit);
+    const { past, doc, rev } = get();
+    const entry = past[past.length - 1];
+    if (entry === undefined) return false;
+    const r = step(doc, entry, rev);
     if (!r.ok) {
       get().notify('error', t('status.cannotUndo', { message: r.message }), r.code);
       return false;
     }
-    set((s) => ({ doc: r.doc, rev: step.rev, past: s.past.slice(0, -1), future: [...s.future, { edit: r.inverse, rev: s.rev }] }));
+    set((s) => ({ doc: r.doc, rev: entry.rev, past: s.past.slice(0, -1), future: [...s.future, r.inverse] }));
     return true;
   },
   redo() {
-    const { future, doc } = get();
-    const step = future[future.length - 1];
-    if (step === undefined) return false;
-    const r = applyEdit(doc, step.edit);
+    const { future, doc, rev } = get();
+    const entry = future[future.length - 1];
+    if (entry === undefined) return false;
+    const r = step(doc, entry, rev);
     if (!r.ok) {
       get().notify('error', t('status.cannotRedo', { message: r.message }), r.code);
       return false;
     }
-    set((s) => ({ doc: r.doc, rev: step.rev, future: s.future.slice(0, -1), past: trim([...s.past, { edit: r.inverse, rev: s.rev }]) }));
+    set((s) => ({ doc: r.doc, rev: entry.rev, future: s.future.slice(0, -1), past: trim([...s.past, r.inverse]) }));
     return true;
+  },
+  replaceTrained(parts) {
+    const rev = nextRev++;
+    set((s) => ({ doc: withParts(s.doc, parts), rev, past: trim([...s.past, { swap: { training: s.doc.training, weights: s.doc.weights }, rev: s.rev }]), future: [] }));
   },
   load(doc, opts = {}) {
     const rev = nextRev++;

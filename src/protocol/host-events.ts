@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMAND_IDS } from './commands';
+import { SESSION_EVENTS } from './training';
 
 /**
  * Messages the host pushes to the renderer without being asked (Electron: `webContents.send`; web
@@ -16,6 +17,8 @@ export const EVENTS = {
     command: z.enum(COMMAND_IDS),
     arg: z.string().max(4096).optional(),
   }),
+  /** Training sessions: status, telemetry, divergence, errors, end (see `./training`). */
+  ...SESSION_EVENTS,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof EVENTS;

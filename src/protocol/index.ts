@@ -5,3 +5,4 @@ export * from './host-events';
 export * from './api';
 export * from './dispatch';
 export * from './commands';
+export * from './training';

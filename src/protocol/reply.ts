@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'cancelled',
   /** This host cannot do that (e.g. the web host opening a file by path); the message says what to use instead. */
   'unsupported',
+  /** A training session could not start or failed: the message (and `details`) name the config field, node or backend. */
+  'session',
   /** A bug in the host: the message says where. */
   'internal',
 ] as const;
@@ -31,6 +33,8 @@ export const ProtocolErrorSchema = z.strictObject({
   message: z.string(),
   /** Dotted path of the offending field inside the payload, e.g. `doc.nodes[0].id`. */
   path: z.string().optional(),
+  /** Every problem behind the error, when there are several (a graph that does not compile: one per node). */
+  details: z.array(z.strictObject({ where: z.string(), code: z.string(), message: z.string() })).optional(),
 });
 export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
 

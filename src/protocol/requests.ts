@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphDocumentSchema } from '../graph/document';
 import { LANGUAGES } from './commands';
+import { SESSION_REQUESTS } from './training';
 
 /**
  * The requests the renderer may send to the host, each declared once: its payload schema (checked
@@ -130,6 +131,8 @@ export const REQUESTS = {
   'autosave.clear': { payload: empty, result: z.strictObject({ cleared: z.boolean() }) },
   /** The UI language, so the host's own texts (Electron's menus) follow it. */
   'app.setLanguage': { payload: z.strictObject({ language: z.enum(LANGUAGES) }), result: empty },
+  /** Training sessions (`session.start`, `pause`, `resume`, `stop`, `weights`): see `./training`. */
+  ...SESSION_REQUESTS,
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;

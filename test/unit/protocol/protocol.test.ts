@@ -19,6 +19,11 @@ const echo = {
   'autosave.read': async () => ok({ status: 'none' as const }),
   'autosave.clear': async () => ok({ cleared: false }),
   'app.setLanguage': async () => ok({}),
+  'session.start': async () => fail('session', 'no sessions here'),
+  'session.pause': async () => ok({ changed: false }),
+  'session.resume': async () => ok({ changed: false }),
+  'session.stop': async () => ok({ changed: false }),
+  'session.weights': async ({ sessionId }) => fail('not-found', `no session ${sessionId}`, 'sessionId'),
 } satisfies RequestHandlers;
 
 describe('parsePayload', () => {
