@@ -9,6 +9,8 @@ const config: ForgeConfig = {
     name: 'Unroll',
     executableName: 'unroll',
     asar: true,
+    // The example graphs, opened from the start page (main/examples.ts reads them from resources/).
+    extraResource: ['examples'],
   },
   rebuildConfig: {},
   makers: [

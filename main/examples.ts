@@ -1,89 +1,58 @@
 /**
- * The built-in example graphs, as plain documents. They are opened like any file, through
- * `restore()`; `test/unit/main/examples.test.ts` checks that each restores and validates cleanly.
+ * The built-in example graphs: the `*.unroll.json` files of the repository's `examples/` folder (the
+ * same files the CLI and the learning tests use; Electron ships the folder as a resource). They are
+ * opened like any file, through `restore()`; `test/unit/main/service.test.ts` checks that each
+ * restores and validates cleanly.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export interface Example {
+  /** The file name without `.unroll.json`, e.g. `lstm-adding`. */
   readonly id: string;
+  /** The document's `meta.name`. */
   readonly title: string;
+  /** The document's `meta.description`. */
   readonly description: string;
-  /** The document text, as it would be read from a `*.unroll.json` file. */
+  /** The document text, as read from the file. */
   text(): string;
 }
 
-interface Wire {
-  readonly from: string;
-  readonly to: string;
-}
+const SUFFIX = '.unroll.json';
 
-function node(id: string, type: string, x: number, y: number, params: Record<string, unknown>, label?: string) {
-  return { id, type, version: 1, ...(label === undefined ? {} : { label }), position: { x, y }, params };
-}
+/** The repository's `examples/` folder, beside `main/`. */
+export const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../examples/', import.meta.url));
 
-/** `a.out → b.in0` wires as edges with ids `e1`, `e2`, …. */
-function edges(wires: readonly Wire[]) {
-  return wires.map((w, i) => {
-    const [sn, sp] = w.from.split('.');
-    const [tn, tp] = w.to.split('.');
-    return { id: `e${i + 1}`, source: { node: sn, port: sp }, target: { node: tn, port: tp } };
+/**
+ * The examples in `dir`, sorted by id. A file whose text is not a JSON object with `meta.name` is
+ * still listed (by its id), so `examples.open` reports its problems like any bad file would.
+ */
+export function loadExamples(dir: string = DEFAULT_EXAMPLES_DIR): readonly Example[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => f.endsWith(SUFFIX)).sort();
+  } catch {
+    return [];
+  }
+  return names.map((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    let meta: { name?: unknown; description?: unknown } = {};
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { meta?: unknown }).meta === 'object') meta = (parsed as { meta: typeof meta }).meta;
+    } catch {
+      // listed by its id; opening it reports the problems
+    }
+    const id = file.slice(0, -SUFFIX.length);
+    return {
+      id,
+      title: typeof meta.name === 'string' ? meta.name : id,
+      description: typeof meta.description === 'string' ? meta.description : '',
+      text: () => text,
+    };
   });
 }
 
-function document(name: string, description: string, nodes: unknown[], wires: readonly Wire[]): string {
-  return JSON.stringify({ format: 'unroll.graph', version: 1, meta: { name, description }, nodes, edges: edges(wires) }, null, 2);
-}
-
-export const EXAMPLES: readonly Example[] = [
-  {
-    id: 'elman',
-    title: 'Elman RNN classifier',
-    description: 'h_t = tanh(U x_t + W h_{t−1} + b), o_t = V h_t + c, trained with cross-entropy on class ids.',
-    text: () =>
-      document(
-        'Elman RNN classifier',
-        'A vanilla (Elman) recurrent network wired from primitives: the Delay carries h from step t−1 to step t.',
-        [
-          node('x', 'Input', 0, 0, { role: 'sequence', size: 8, dtype: 'real' }, 'x'),
-          node('a', 'Linear', 240, 0, { inputs: 2, units: 16, bias: true }, 'U x + W h + b'),
-          node('h', 'Tanh', 480, 0, {}, 'h'),
-          node('state', 'Delay', 360, 160, { size: 16, init: 'zeros' }, 'h_{t−1}'),
-          node('o', 'Linear', 720, 0, { inputs: 1, units: 4, bias: true }, 'V h + c'),
-          node('y', 'Input', 720, 160, { role: 'sequence', size: 4, dtype: 'index' }, 'target class'),
-          node('loss', 'CrossEntropy', 960, 70, {}),
-        ],
-        [
-          { from: 'x.out', to: 'a.in0' },
-          { from: 'state.out', to: 'a.in1' },
-          { from: 'a.out', to: 'h.in' },
-          { from: 'h.out', to: 'state.in' },
-          { from: 'h.out', to: 'o.in0' },
-          { from: 'o.out', to: 'loss.logits' },
-          { from: 'y.out', to: 'loss.target' },
-        ],
-      ),
-  },
-  {
-    id: 'regression',
-    title: 'Per-step regression',
-    description: 'A two-layer network applied at every time step, trained with mean squared error.',
-    text: () =>
-      document(
-        'Per-step regression',
-        'No recurrence: Linear → Tanh → Linear on each step of the sequence, MSE against the target.',
-        [
-          node('x', 'Input', 0, 0, { role: 'sequence', size: 1, dtype: 'real' }, 'x'),
-          node('hidden', 'Linear', 240, 0, { inputs: 1, units: 16, bias: true }),
-          node('act', 'Tanh', 480, 0, {}),
-          node('out', 'Linear', 720, 0, { inputs: 1, units: 1, bias: true }),
-          node('y', 'Input', 720, 160, { role: 'sequence', size: 1, dtype: 'real' }, 'target'),
-          node('loss', 'MSE', 960, 70, {}),
-        ],
-        [
-          { from: 'x.out', to: 'hidden.in0' },
-          { from: 'hidden.out', to: 'act.in' },
-          { from: 'act.out', to: 'out.in0' },
-          { from: 'out.out', to: 'loss.prediction' },
-          { from: 'y.out', to: 'loss.target' },
-        ],
-      ),
-  },
-];
+/** The examples of the repository's `examples/` folder. */
+export const EXAMPLES: readonly Example[] = loadExamples();

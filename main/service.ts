@@ -3,7 +3,7 @@ import type { GraphDocument } from '../src/graph/document';
 import { fail, ok, type Language, type RecentFile, type Reply, type RequestHandlers, type Saved } from '../src/protocol';
 import { createAutosave } from './autosave';
 import { documentFileName, documentText, openText, readDocumentFile, withoutWeights } from './documents';
-import { EXAMPLES } from './examples';
+import { loadExamples, type Example } from './examples';
 import { writeDocumentFile } from './files';
 import { createRecentFiles } from './recent';
 import type { SessionManager } from './sessions/manager';
@@ -37,10 +37,13 @@ export interface ServiceOptions {
   readonly onLanguage?: (language: Language) => void;
   /** Training sessions in worker threads (`main/sessions/`); without it `session.*` answers `unsupported`. */
   readonly sessions?: SessionManager;
+  /** The example graphs (default: the repository's `examples/` folder). */
+  readonly examples?: readonly Example[];
 }
 
 export function createService(opts: ServiceOptions): RequestHandlers {
   const autosave = createAutosave(opts.dataDir);
+  const EXAMPLES = opts.examples ?? loadExamples();
   const dialogs = opts.dialogs;
   const recent = dialogs === undefined ? undefined : createRecentFiles(opts.dataDir);
   /** Paths the user chose in a dialog this session: the only ones written without asking. */

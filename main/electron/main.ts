@@ -4,6 +4,7 @@ import { dispatch, EVENT_CHANNEL, fail, REQUEST_CHANNEL, type CommandId, type Ho
 import { contentSecurityPolicy } from '../csp';
 import { resolveDataDir } from '../data-dir';
 import { createRecentFiles } from '../recent';
+import { loadExamples } from '../examples';
 import { createService } from '../service';
 import { createSessionManager, type SessionManager } from '../sessions/manager';
 import { readStatic } from '../web/static';
@@ -99,6 +100,8 @@ const sessionWorker = join(import.meta.dirname, 'session-worker.js');
 function serveProtocol(dataDir: string, sessions: SessionManager): void {
   const handlers = createService({
     sessions,
+    // Packaged: forge.config.ts ships examples/ as a resource; from a checkout: the repository's folder.
+    examples: loadExamples(app.isPackaged ? join(process.resourcesPath, 'examples') : join(app.getAppPath(), 'examples')),
     host: 'electron',
     name: app.getName(),
     version: app.getVersion(),

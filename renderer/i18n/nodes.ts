@@ -72,8 +72,13 @@ export function paramLabel(name: string, language: string): string {
 
 /** The built-in examples (titles and descriptions come from the host in English), by example id. */
 export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
-  elman: { title: 'Elman 循环神经网络分类器', description: 'h_t = tanh(U x_t + W h_{t−1} + b)，o_t = V h_t + c，用交叉熵在类别编号上训练。' },
-  regression: { title: '逐时间步回归', description: '在每个时间步上应用同一个两层网络，用均方误差训练。' },
+  'elman-classifier': { title: 'Elman 循环神经网络分类器', description: '用基本运算搭建的 Elman 循环神经网络：延迟节点把 h 从第 t−1 步带到第 t 步，用交叉熵在类别编号上训练。' },
+  'per-step-regression': { title: '逐时间步回归', description: '没有循环：在序列的每个时间步上应用 Linear → Tanh → Linear，用均方误差训练。' },
+  'elman-adding': { title: '加法问题上的 Elman 循环神经网络', description: '普通 tanh 循环神经网络读入 30 步（数值，标记）对，预测两个被标记数值之和。' },
+  'lstm-adding': { title: '加法问题上的长短期记忆网络（LSTM）', description: 'LSTM 读入 30 步（数值，标记）对，预测两个被标记数值之和。' },
+  'gru-adding': { title: '加法问题上的门控循环单元（GRU）', description: 'GRU 读入 30 步（数值，标记）对，预测两个被标记数值之和。' },
+  'gru-parity': { title: 'GRU 奇偶分类器（n→1）', description: 'GRU 读入一串比特，线性层根据最后一个有效时间步的隐状态判断其奇偶。' },
+  'lstm-charlm': { title: 'LSTM 字符级语言模型', description: '在伊索寓言文本上预测下一个字符。' },
 };
 
 /** An example's title and description in `language`, falling back to the host's English. */

@@ -118,7 +118,7 @@ test('keyboard adds a node from the palette', async ({ page }) => {
 });
 
 test('opens an example through the host and saves it', async ({ page }) => {
-  await page.getByTestId('examples').selectOption('elman');
+  await page.getByTestId('examples').selectOption('elman-classifier');
   await expect(page.getByTestId('doc-name')).toHaveText('Elman RNN classifier');
   await expect(page.locator('.react-flow__node')).toHaveCount(7);
   await expect(page.locator('.react-flow__edge')).toHaveCount(7);

@@ -4,7 +4,7 @@ import { centre, nodePositions, openExample, SCREENSHOTS, usePage } from './help
 usePage();
 
 test('the inspector edits params and the label, each change one undo step; refusals show beside the field', async ({ page }) => {
-  await openExample(page, 'elman');
+  await openExample(page, 'elman-classifier');
   const a = page.getByTestId('node-a');
   await a.locator('.node-title').click();
   const inspector = page.getByTestId('inspector');
@@ -70,7 +70,7 @@ test('the inspector edits params and the label, each change one undo step; refus
 });
 
 test('shift-click and box selection, copy / cut / paste, duplicate, select all and delete', async ({ page }) => {
-  await openExample(page, 'regression');
+  await openExample(page, 'per-step-regression');
   const nodes = page.locator('.react-flow__node');
   const edges = page.locator('.react-flow__edge');
   await expect(nodes).toHaveCount(6);
@@ -131,7 +131,7 @@ test('shift-click and box selection, copy / cut / paste, duplicate, select all a
 });
 
 test('auto-layout arranges the graph as one undo step; fit view and the minimap are there', async ({ page }) => {
-  await openExample(page, 'elman');
+  await openExample(page, 'elman-classifier');
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
   const before = await nodePositions(page);
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });

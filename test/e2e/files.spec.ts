@@ -29,7 +29,7 @@ async function openFile(page: Page, name: string, text: string, confirm = false)
 }
 
 test('a hostile file is refused with every problem and its path; the open graph stays exactly as it was', async ({ page }) => {
-  await openExample(page, 'elman');
+  await openExample(page, 'elman-classifier');
   await page.getByTestId('palette-item-Sigmoid').dblclick();
   await expect(page.locator('.react-flow__node')).toHaveCount(8);
   const before = await nodePositions(page);
@@ -63,7 +63,7 @@ test('a hostile file is refused with every problem and its path; the open graph 
 });
 
 test('Save downloads a file that restores; Open reads it back; Save As and Export', async ({ page }) => {
-  await openExample(page, 'regression');
+  await openExample(page, 'per-step-regression');
   await page.getByTestId('palette-item-Sigmoid').dblclick();
   await expect(page.getByTestId('dirty-indicator')).toBeVisible();
   await expect(page).toHaveTitle('• Per-step regression — Unroll');
@@ -106,7 +106,7 @@ test('Save downloads a file that restores; Open reads it back; Save As and Expor
 });
 
 test('Import adds another graph beside this one as one undo step', async ({ page }) => {
-  await openExample(page, 'regression');
+  await openExample(page, 'per-step-regression');
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('file-menu').click();
   await page.getByTestId('menu-import').click();
@@ -133,7 +133,7 @@ test('unsaved work is autosaved and recovered after a reload, from the start pag
   await expect(page.getByTestId('start-page')).toBeVisible();
   await expect(page.getByTestId('start-recover')).toBeVisible();
   await expect(page.getByTestId('start-page')).toContainText('Untitled');
-  await expect(page.getByTestId('start-example-elman')).toBeVisible();
+  await expect(page.getByTestId('start-example-elman-classifier')).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/start-page.png` });
   await page.getByTestId('start-recover').click();
   await expect(page.getByTestId('node-sigmoid1')).toBeVisible();
@@ -157,8 +157,8 @@ test('the start page offers new, open and the examples, and comes back with New'
   await expect(start).toBeVisible();
   await expect(start.getByTestId('start-new')).toBeVisible();
   await expect(start.getByTestId('start-open')).toBeVisible();
-  await expect(start.getByTestId('start-example-regression')).toContainText('Per-step regression');
-  await start.getByTestId('start-example-regression').click();
+  await expect(start.getByTestId('start-example-per-step-regression')).toContainText('Per-step regression');
+  await start.getByTestId('start-example-per-step-regression').click();
   await expect(start).toHaveCount(0);
   await expect(page.locator('.react-flow__node')).toHaveCount(6);
   // A clean document: New needs no confirmation.

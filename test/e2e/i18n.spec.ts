@@ -4,7 +4,7 @@ import { openExample, SCREENSHOTS, usePage } from './helpers';
 usePage();
 
 test('the UI switches to Simplified Chinese and back at run time, and remembers the choice', async ({ page }) => {
-  await openExample(page, 'elman');
+  await openExample(page, 'elman-classifier');
   await page.getByTestId('node-state').locator('.node-title').click();
   await expect(page.getByTestId('new')).toHaveText('New');
 
@@ -36,7 +36,7 @@ test('the UI switches to Simplified Chinese and back at run time, and remembers 
   await page.reload();
   await expect(page.getByTestId('new')).toHaveText('新建');
   await expect(page.getByTestId('start-page')).toContainText('新建空白图');
-  await expect(page.getByTestId('start-example-elman')).toContainText('Elman 循环神经网络分类器');
+  await expect(page.getByTestId('start-example-elman-classifier')).toContainText('Elman 循环神经网络分类器');
 
   await page.getByTestId('language').selectOption('en');
   await expect(page.getByTestId('new')).toHaveText('New');

@@ -122,8 +122,8 @@ describe('web host', () => {
 
   it('opens an example and saves it back', async () => {
     const list = await api('examples.list', {});
-    expect(list.body.result.examples.map((e: { id: string }) => e.id)).toContain('elman');
-    const opened = await api('examples.open', { id: 'elman' });
+    expect(list.body.result.examples.map((e: { id: string }) => e.id)).toContain('elman-classifier');
+    const opened = await api('examples.open', { id: 'elman-classifier' });
     expect(opened.body.ok).toBe(true);
     expect(opened.body.result.status).toBe('restored');
     const doc = opened.body.result.doc;
