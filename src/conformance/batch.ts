@@ -36,14 +36,15 @@ function expectShape(l: Leaf, shape: readonly number[], key: string, what: strin
   }
 }
 
-function ids(l: Leaf, classes: number, key: string): void {
+/** Throws unless every value of `l` is a class id in `0…classes−1`, naming `batch.<key>`. */
+export function ids(l: Leaf, classes: number, key: string): void {
   for (let i = 0; i < l.data.length; i++) {
     const v = l.data[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes) throw new CaseError('case-invalid', `batch.${key}`, `value ${i} is ${v}, not an id in 0…${classes - 1}`);
   }
 }
 
-function lengthsOf(leaves: ReadonlyMap<string, Leaf>, B: number, T: number): Int32Array {
+export function lengthsOf(leaves: ReadonlyMap<string, Leaf>, B: number, T: number): Int32Array {
   const lengths = leaves.get('lengths');
   if (lengths !== undefined) {
     expectShape(lengths, [B], 'lengths', 'one length per sample');

@@ -20,18 +20,38 @@ import type { CaseTensor, StackModel } from './schema';
 export interface StackGraph {
   readonly doc: GraphDocument;
   /** The recurrent layers, bottom first: node id, cell and whether its initial state is given. */
-  readonly layers: readonly { readonly id: string; readonly cell: 'rnn' | 'lstm' | 'gru'; readonly given: boolean }[];
-  /** The head (Linear) node and whether it reads every step or the last valid one. */
-  readonly head: { readonly id: string; readonly perStep: boolean };
+  readonly layers: readonly { readonly id: string; readonly cell: StackCell; readonly given: boolean }[];
+  /** The head (Linear) node and whether it reads every step or the last valid one; null when the model has none. */
+  readonly head: { readonly id: string; readonly perStep: boolean } | null;
   /** The loss node. */
   readonly loss: string;
+  /** Further results: `outputs.<key>` of the case → the plan value that gives it (e.g. `mul.y`). */
+  readonly outputs: Readonly<Record<string, CaseOutput>>;
+  /**
+   * Layers whose `‖∂L/∂h_t‖` is the gradient of an output other than the value their Delay carries
+   * (a Jordan cell feeds back its output, not h): layer → document port of h.
+   */
+  readonly hiddenStates?: Readonly<Record<string, string>>;
 }
 
-const CELL_TYPE = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' } as const;
+/**
+ * A node's output reported under a case path: `value` is `<node>.<port>` of the document (a
+ * composite's output is found in its expansion); `hops` reads a `[B, M, hops]` value as `[B, hops, M]`.
+ */
+export interface CaseOutput {
+  readonly value: string;
+  readonly layout?: 'hops';
+}
+
+export type StackCell = keyof typeof CELL_TYPE;
+
+const CELL_TYPE = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU', leaky: 'Leaky' } as const;
 
 function cellParams(l: StackModel['layers'][number]): Record<string, unknown> {
   const p: Record<string, unknown> = { hidden: l.hidden, init: l.init === 'learned' ? 'learned' : 'zeros' };
   if (l.activation !== undefined) p.activation = l.activation;
+  if (l.skip !== undefined) p.skip = l.skip;
+  if (l.alpha !== undefined) p.alpha = l.alpha;
   if (l.peepholes !== undefined) p.peepholes = l.peepholes;
   if (l.resetAfter !== undefined) p.resetAfter = l.resetAfter;
   if (l.updateConvention !== undefined) p.updateConvention = l.updateConvention;
@@ -67,7 +87,7 @@ export function buildStackGraph(name: string, model: StackModel, inputSize: numb
   }
   const layers = model.layers.map((l, i) => {
     const id = l.name ?? `l${i}`;
-    const cell = l.cell as 'rnn' | 'lstm' | 'gru';
+    const cell = l.cell as StackCell;
     nodes.push({ id, type: CELL_TYPE[cell], position: at(col++), params: cellParams(l) });
     wires.push([source, `${id}.in`]);
     source = `${id}.h`;
@@ -88,9 +108,18 @@ export function buildStackGraph(name: string, model: StackModel, inputSize: numb
   nodes.push({ id: 'loss', type: lossType, position: at(col++), params: { reduction: model.loss.reduction } });
   wires.push([`${head}.out`, lossType === 'MSE' ? 'loss.prediction' : 'loss.logits'], ['y.out', 'loss.target']);
 
+  const doc = assembleGraph(name, nodes, wires, weights, caseName);
+  return { doc, layers, head: { id: head, perStep }, loss: 'loss', outputs: {} };
+}
+
+/**
+ * The document of `nodes` joined by `wires` (`node.port` → `node.port`), with each weight stored on
+ * the node its name starts with; restored like a file a user opens.
+ */
+export function assembleGraph(name: string, nodes: readonly NewNode[], wires: readonly (readonly [string, string])[], weights: ReadonlyMap<string, CaseTensor>, caseName: (unroll: string) => string): GraphDocument {
   const ids = new Set<string>();
   for (const n of nodes) {
-    if (ids.has(n.id)) throw new CaseError('case-invalid', 'model', `two nodes of the graph would both be called "${n.id}"; rename a layer or the head`);
+    if (ids.has(n.id)) throw new CaseError('case-invalid', 'model', `two nodes of the graph would both be called "${n.id}"; rename a layer, the head or the memory`);
     ids.add(n.id);
   }
   const byNode = new Map<string, Record<string, StoredWeight>>();
@@ -116,5 +145,5 @@ export function buildStackGraph(name: string, model: StackModel, inputSize: numb
   if (!built.ok) throw new CaseError('case-graph', 'model', `the graph cannot be wired: ${built.message} [${built.code}]`);
   const restored = restore(JSON.parse(JSON.stringify(built.doc)));
   if (!restored.ok) throw new CaseError('case-graph', 'model', `the graph does not restore: ${restored.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  return { doc: restored.doc, layers, head: { id: head, perStep }, loss: 'loss' };
+  return restored.doc;
 }

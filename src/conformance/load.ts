@@ -5,8 +5,10 @@ import type { GraphDocument } from '../graph/document';
 import { stackBatch } from './batch';
 import { CaseError } from './errors';
 import { buildStackGraph, type StackGraph } from './graph';
+import { buildJordan, buildKVMemory, buildMultiplicative, jordanNeeds, JordanModelSchema, kvMemoryNeeds, KVMemoryModelSchema, multiplicativeNeeds, MultiplicativeModelSchema, type ModelGraph } from './models';
 import { weightNames, type WeightNames } from './names';
 import { describeNeeds, otherModelNeeds, stackNeeds, trainingNeeds, type Need } from './needs';
+import type { z } from 'zod';
 import { CaseSchema, ClipSchema, describeIssues, StackModelSchema, TbpttSchema, type CaseTensor } from './schema';
 
 /**
@@ -61,14 +63,38 @@ function loadChecked(json: unknown): LoadResult {
   const c = parsed.data;
   const name = c.name;
   const needs: Need[] = [...trainingNeeds(c.training)];
-  if (c.model.kind !== 'stack') {
+  const parse = <T>(schema: z.ZodType<T>): T => {
+    const m = schema.safeParse(c.model);
+    if (!m.success) throw new CaseError('case-invalid', undefined, describeIssues('model', m.error));
+    return m.data;
+  };
+  // Each model kind: what it needs, and how its graph and batch are built (once nothing is missing).
+  let build: (weights: ReadonlyMap<string, CaseTensor>, names: WeightNames) => ModelGraph & { given?: ReadonlyMap<string, Float64Array> };
+  let head = 'out';
+  if (c.model.kind === 'stack') {
+    const model = parse(StackModelSchema);
+    needs.unshift(...stackNeeds(model));
+    head = model.head.name ?? 'out';
+    build = (weights, names) => {
+      const batch = stackBatch(c.batch, model);
+      return { graph: buildStackGraph(name, model, batch.inputSize, weights, names.toCase), feed: batch.feed, given: batch.given };
+    };
+  } else if (c.model.kind === 'multiplicative') {
+    const model = parse(MultiplicativeModelSchema);
+    needs.unshift(...multiplicativeNeeds(model));
+    build = (weights, names) => buildMultiplicative(name, model, c.batch, weights, names.toCase);
+  } else if (c.model.kind === 'jordan') {
+    const model = parse(JordanModelSchema);
+    needs.unshift(...jordanNeeds(model));
+    build = (weights, names) => buildJordan(name, model, c.batch, weights, names.toCase);
+  } else if (c.model.kind === 'kv_memory') {
+    const model = parse(KVMemoryModelSchema);
+    needs.unshift(...kvMemoryNeeds(model));
+    build = (weights, names) => buildKVMemory(name, model, c.batch, weights, names.toCase);
+  } else {
     needs.unshift(...otherModelNeeds(c.model));
     return { status: 'skipped', name, reason: describeNeeds(needs), needs };
   }
-  const m = StackModelSchema.safeParse(c.model);
-  if (!m.success) throw new CaseError('case-invalid', undefined, describeIssues('model', m.error));
-  const model = m.data;
-  needs.unshift(...stackNeeds(model));
   if (needs.some((n) => n.separable === undefined)) return { status: 'skipped', name, reason: describeNeeds(needs), needs };
 
   let clip: ClipConfig | undefined;
@@ -84,8 +110,6 @@ function loadChecked(json: unknown): LoadResult {
     tbptt = r.data;
   }
 
-  const batch = stackBatch(c.batch, model);
-  const head = model.head.name ?? 'out';
   const names = weightNames(head);
   const weights = new Map<string, CaseTensor>();
   for (const [w, t] of Object.entries(c.weights)) {
@@ -93,7 +117,8 @@ function loadChecked(json: unknown): LoadResult {
     if (weights.has(u)) throw new CaseError('case-invalid', `weights.${w}`, `names the same tensor as another weight (${u})`);
     weights.set(u, t);
   }
-  const { doc, ...graph } = buildStackGraph(name, model, batch.inputSize, weights, names.toCase);
+  const built = build(weights, names);
+  const { doc, ...graph } = built.graph;
   return {
     status: 'ready',
     needs,
@@ -102,8 +127,8 @@ function loadChecked(json: unknown): LoadResult {
       description: c.description ?? '',
       doc,
       graph,
-      feed: batch.feed,
-      given: batch.given,
+      feed: built.feed,
+      given: built.given ?? new Map(),
       ...(clip !== undefined ? { clip } : {}),
       ...(tbptt !== undefined ? { tbptt } : {}),
       names,

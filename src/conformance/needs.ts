@@ -14,24 +14,35 @@ export interface Need {
 }
 
 const LAYER_KEYS: Readonly<Record<string, readonly string[]>> = {
-  rnn: ['activation'],
+  rnn: ['activation', 'skip'],
   lstm: ['peepholes'],
   gru: ['resetAfter', 'updateConvention'],
+  leaky: ['alpha'],
 };
 const COMMON_LAYER_KEYS = ['cell', 'hidden', 'name', 'init', 'bidirectional'];
-const CELL_KIND: Readonly<Record<string, string>> = { leaky: 'Leaky' };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A skip connection Unroll's RNN has: `{ d ≥ 2, mode: add | remove }` and nothing else. */
+function skipNeeds(skip: unknown, where: string): Need[] {
+  if (!isObject(skip)) return [{ what: `rnn skip of the form ${JSON.stringify(skip)} (${where})` }];
+  const out = unknownKeys(skip, ['d', 'mode'], 'rnn skip');
+  if (skip.mode !== undefined && skip.mode !== 'add' && skip.mode !== 'remove') out.push({ what: `rnn skip mode "${String(skip.mode)}"` });
+  return out;
+}
 
 function layerNeeds(layer: CaseLayer & Record<string, unknown>, where: string): Need[] {
   const out: Need[] = [];
   const own = LAYER_KEYS[layer.cell];
-  if (own === undefined) return [{ what: CELL_KIND[layer.cell] ?? `cell "${layer.cell}"` }];
+  if (own === undefined) return [{ what: `cell "${layer.cell}"` }];
   if (layer.bidirectional === true) out.push({ what: 'Bidirectional' });
   for (const key of Object.keys(layer)) {
     if (COMMON_LAYER_KEYS.includes(key) || own.includes(key)) continue;
     if (key === 'merge' && layer.bidirectional === true) continue; // covered by Bidirectional
-    if (key === 'skip' && layer.cell === 'rnn') out.push({ what: 'SkipRNN (skip connection through time)' });
-    else out.push({ what: `${layer.cell} option "${key}" (${where})` });
+    out.push({ what: `${layer.cell} option "${key}" (${where})` });
   }
+  if (layer.skip !== undefined) out.push(...skipNeeds(layer.skip, where));
+  if (layer.alpha !== undefined && layer.alpha !== 'fixed' && layer.alpha !== 'trainable') out.push({ what: `leaky alpha "${layer.alpha}"` });
   if (layer.activation !== undefined && layer.activation !== 'tanh' && layer.activation !== 'relu') out.push({ what: `rnn activation "${layer.activation}"` });
   if (layer.updateConvention !== undefined && layer.updateConvention !== 'old' && layer.updateConvention !== 'new') out.push({ what: `gru updateConvention "${layer.updateConvention}"` });
   if (layer.init !== undefined && !['zeros', 'learned', 'given'].includes(layer.init)) out.push({ what: `initial state "${layer.init}"` });
@@ -59,13 +70,9 @@ export function stackNeeds(model: StackModel): Need[] {
   return out;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Needs of the model kinds Unroll has no graph for: each names the node kinds it would take. */
 export function otherModelNeeds(model: Record<string, unknown> & { kind: string }): Need[] {
   switch (model.kind) {
-    case 'jordan':
-      return [{ what: 'Jordan (output-recurrent cell)' }];
     case 'encdec': {
       const out: Need[] = [];
       if (isObject(model.attention)) out.push({ what: isObject(model.attention.local) ? 'Attention (local)' : 'Attention' });
@@ -80,10 +87,6 @@ export function otherModelNeeds(model: Record<string, unknown> & { kind: string 
       if (isObject(model.positional) && model.positional.kind !== undefined && model.positional.kind !== 'none') out.push({ what: 'PositionalEncoding' });
       return out;
     }
-    case 'kv_memory':
-      return [{ what: 'KVMemory' }];
-    case 'multiplicative':
-      return [{ what: 'Multiplicative' }];
     default:
       return [{ what: `model kind "${model.kind}"` }];
   }

@@ -1,8 +1,9 @@
 import { compile } from '../compiler/compile';
+import { expandGraph, type ExpandedComposite } from '../compiler/expand';
 import type { Plan } from '../compiler/plan';
 import type { Backend } from '../engine/backend';
 import { bpttGradients, tbpttChunks } from '../engine/bptt';
-import { clipGradients, gradNorms, type NamedGrad } from '../engine/clip';
+import { clipGradients, gradNorms as globalNorms, type NamedGrad } from '../engine/clip';
 import { Executor } from '../engine/executor';
 import { WeightStore } from '../engine/weights';
 import { CaseError } from './errors';
@@ -19,7 +20,8 @@ import type { LoadedCase } from './load';
  *   loss, outputs.logits, outputs.step_loss, outputs.<layer>.{h,c}, outputs.<layer>.final.{h,c},
  *   outputs.<layer>.gates.<gate>, grads.<case weight name>, grad_norm, clip.{max}, clipped_grads.*,
  *   clipped_grad_norm, dL_dh_norm.<layer>, dL_dh_norm_per_sample.<layer>, dL_dc_norm…,
- *   input_grads.init.<layer>.{h,c}, tbptt[i].{steps,loss,grads.*}
+ *   input_grads.init.<layer>.{h,c}, tbptt[i].{steps,loss,grads.*}, and the model's own outputs
+ *   (`outputs.mul.y`, `outputs.mem.{read,query,p}`, `outputs.jordan.h`)
  */
 export type CaseResult = Map<string, Leaf>;
 
@@ -56,45 +58,70 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
   const { B, T } = { B: c.feed.lengths.length, T: c.feed.T };
   const out: CaseResult = new Map();
 
-  // Initial states given by the batch go to the cell's Delays (the stateful-run entry point).
-  const delayOf = new Map<string, string>(); // `<layer>.<h|c>` → Delay node
-  for (const r of plan.recurrences) delayOf.set(r.name === r.node ? `${r.node}.h` : r.name, r.delay);
+  // Initial states given by the batch go to the cell's Delays (the stateful-run entry point): every
+  // Delay that carries the state (an RNN with a skip connection reads h through two).
+  const delaysOf = new Map<string, string[]>(); // `<layer>.<h|c>` → Delay nodes
+  for (const r of plan.recurrences) {
+    const carriers = plan.ops.filter((op) => op.kind === 'delay' && op.inputs.in === r.source).map((op) => op.node);
+    delaysOf.set(r.name === r.node ? `${r.node}.h` : r.name, carriers);
+  }
   const initialStates = new Map<string, Float64Array>();
-  const givenDelay = new Map<string, string>(); // `init.<layer>.<h|c>` → Delay node
+  const givenDelay = new Map<string, string[]>(); // `init.<layer>.<h|c>` → Delay nodes
   for (const [key, v] of c.given) {
-    const delay = delayOf.get(key.slice('init.'.length));
-    if (delay === undefined) throw new CaseError('case-invalid', `batch.${key}`, 'names no state of a layer of the graph');
-    initialStates.set(delay, v);
-    givenDelay.set(key, delay);
+    const delays = delaysOf.get(key.slice('init.'.length));
+    if (delays === undefined) throw new CaseError('case-invalid', `batch.${key}`, 'names no state of a layer of the graph');
+    for (const d of delays) initialStates.set(d, v);
+    givenDelay.set(key, delays);
   }
 
   const full = bpttGradients(exec, c.feed, { initialStates });
   out.set('loss', { shape: [], data: [full.loss.total] });
-  const head = exec.plan.ops.find((op) => op.node === c.graph.head.id)!;
-  out.set('outputs.logits', exec.value(head.outputs.out));
+  const head = c.graph.head === null ? undefined : exec.plan.ops.find((op) => op.node === c.graph.head!.id);
+  if (head !== undefined) out.set('outputs.logits', exec.value(head.outputs.out));
   out.set('outputs.step_loss', exec.stepLosses(c.graph.loss));
 
   const finals = exec.finalStates();
+  const own = c.graph.hiddenStates ?? {};
   for (const r of plan.recurrences) {
+    if (own[r.node] !== undefined) continue; // its Delay carries something else than h
     const state = r.name === r.node ? 'h' : r.name.slice(r.node.length + 1);
     out.set(`outputs.${r.node}.${state}`, exec.value(r.source));
     out.set(`outputs.${r.node}.final.${state}`, { shape: [B, r.dim], data: finals.get(r.delay)! });
   }
   for (const p of plan.probes) out.set(`outputs.${p.node}.gates.${p.name}`, exec.value(p.value));
   for (const n of full.norms) {
+    if (own[n.node] !== undefined) continue;
     const state = n.name === n.node ? 'h' : n.name.slice(n.node.length + 1);
     out.set(`dL_d${state}_norm.${n.node}`, { shape: [T], data: n.perStep });
     out.set(`dL_d${state}_norm_per_sample.${n.node}`, { shape: [B, T], data: n.perSample });
   }
+  const composites = Object.keys(c.graph.outputs).length > 0 || c.graph.hiddenStates !== undefined ? expandGraph(c.doc).composites : [];
+  for (const [key, o] of Object.entries(c.graph.outputs)) {
+    const id = valueOf(o.value, composites);
+    out.set(`outputs.${key}`, o.layout === 'hops' ? hopsFirst(exec.value(id), B) : exec.value(id));
+  }
+  for (const [layer, port] of Object.entries(own)) {
+    const id = valueOf(port, composites);
+    const h = exec.value(id); // (B,T,H)
+    const H = h.shape[2];
+    const final = new Float64Array(B * H); // h at τ_b
+    for (let b = 0; b < B; b++) final.set(h.data.subarray((b * T + c.feed.lengths[b] - 1) * H, (b * T + c.feed.lengths[b]) * H), b * H);
+    out.set(`outputs.${layer}.h`, h);
+    out.set(`outputs.${layer}.final.h`, { shape: [B, H], data: final });
+    const n = gradNorms(exec, id);
+    out.set(`dL_dh_norm.${layer}`, { shape: [T], data: n.perStep });
+    out.set(`dL_dh_norm_per_sample.${layer}`, { shape: [B, T], data: n.perSample });
+  }
   const initial = exec.initialStateGradients();
-  for (const [key, delay] of givenDelay) {
-    const g = initial.get(delay)!; // ∂L/∂s_0: (B,H)
+  for (const [key, delays] of givenDelay) {
+    const g = initial.get(delays[0])!.slice(); // ∂L/∂s_0: (B,H), summed over the Delays that read it
+    for (const d of delays.slice(1)) initial.get(d)!.forEach((v, i) => (g[i] += v));
     out.set(`input_grads.${key}`, { shape: [B, g.length / B], data: g });
   }
 
   const grads = caseGrads(plan, full.grads, c);
   putGrads(out, 'grads', grads, store, c);
-  out.set('grad_norm', { shape: [], data: [gradNorms(grads).global] });
+  out.set('grad_norm', { shape: [], data: [globalNorms(grads).global] });
   if (c.clip !== undefined) {
     const clipped = grads.map((g) => ({ name: g.name, grad: g.grad.slice() }));
     const report = clipGradients(clipped, c.clip);
@@ -113,4 +140,42 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
     }
   }
   return out;
+}
+
+/** A value `[B, M, hops]` (one step per memory slot, the hops as features) as `[B, hops, M]`. */
+function hopsFirst(v: { shape: number[]; data: Float64Array }, B: number): Leaf {
+  const [, M, H] = v.shape.length === 3 ? v.shape : [B, v.shape[1], 1];
+  const data = new Float64Array(B * H * M);
+  for (let b = 0; b < B; b++) for (let m = 0; m < M; m++) for (let h = 0; h < H; h++) data[(b * H + h) * M + m] = v.data[(b * M + m) * H + h];
+  return { shape: [B, H, M], data };
+}
+
+/** The plan value of a document port `<node>.<port>`: a composite's output is an inner node's. */
+function valueOf(port: string, composites: readonly ExpandedComposite[]): string {
+  const dot = port.indexOf('.');
+  const [node, name] = [port.slice(0, dot), port.slice(dot + 1)];
+  const src = composites.find((x) => x.id === node)?.outputs.find((o) => o.port === name)?.source;
+  return src === undefined ? port : `${src.node}.${src.port}`;
+}
+
+/** `‖∂L/∂v_t‖` over [B,D] per step (T) and per sample (B,T) of a per-step value, zero at padded steps. */
+function gradNorms(exec: Executor, id: string): { perStep: Float64Array; perSample: Float64Array } {
+  const [B, T] = [exec.batchSize, exec.stepCount];
+  const g = exec.rawGradient(id); // (T,B,D)
+  const mask = exec.maskTimeMajor();
+  const D = g.length / (T * B);
+  const perStep = new Float64Array(T);
+  const perSample = new Float64Array(B * T);
+  for (let t = 0; t < T; t++) {
+    let total = 0;
+    for (let b = 0; b < B; b++) {
+      if (mask[t * B + b] === 0) continue;
+      let s = 0;
+      for (let j = 0; j < D; j++) s += g[(t * B + b) * D + j] ** 2;
+      perSample[b * T + t] = Math.sqrt(s);
+      total += s;
+    }
+    perStep[t] = Math.sqrt(total);
+  }
+  return { perStep, perSample };
 }

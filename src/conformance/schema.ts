@@ -43,6 +43,8 @@ export const LayerSchema = z.looseObject({
   updateConvention: z.string().optional(),
   init: z.string().optional(),
   bidirectional: z.boolean().optional(),
+  skip: z.unknown().optional(),
+  alpha: z.string().optional(),
 });
 export type CaseLayer = z.infer<typeof LayerSchema>;
 

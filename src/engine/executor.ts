@@ -1,4 +1,4 @@
-import type { Phase, Plan, PlanOp } from '../compiler/plan';
+import type { Phase, Plan } from '../compiler/plan';
 import { nodeKernelBackend, type Backend } from './backend';
 import { BindError, type BatchFeed } from './feeds';
 import { scalar, type Tensor } from './tensor';
@@ -16,6 +16,10 @@ import type { WeightStore } from './weights';
  * Masks (models.md): every per-step value is multiplied by `m_{b,t}` as it is written (so values at
  * padded steps read as zero) and its gradient likewise; a Delay's carried value is updated
  * `s ← m_t·x_t + (1−m_t)·s`, so it stays frozen past `τ_b`; losses get the step's mask.
+ *
+ * A Delay of `steps` d > 1 carries a history of d values per sample (oldest first): step t reads the
+ * oldest, `x_{t−d}`; a valid step shifts the history by one and appends `x_t`, a padded step leaves it
+ * as it is. So the history only moves on valid steps, and past `τ_b` it holds the last d valid values.
  */
 
 export type ExecErrorCode =
@@ -39,7 +43,11 @@ export class ExecError extends Error {
 }
 
 export interface ForwardOptions {
-  /** Carried values at t = 1 per Delay node id, `[B, D]` batch-major, instead of zeros or `h0` (stateful runs). */
+  /**
+   * Carried values at t = 1 per Delay node id, `[B, D]` batch-major, instead of zeros or `h0`
+   * (stateful runs). A Delay of d > 1 steps takes `[B, D]` (its whole history starts at that value)
+   * or its full history `[d, B, D]`, oldest first (as `finalHistories()` gives it).
+   */
   readonly initialStates?: ReadonlyMap<string, Float64Array>;
   /** Adds `delta` `[B, D]` to value `value` at step `step` (0-based) as it is written: for finite differences. */
   readonly perturb?: { readonly value: string; readonly step: number; readonly delta: Float64Array };
@@ -87,7 +95,9 @@ export class Executor {
   private segments: Segment[][] = [];
   private stepSaved: unknown[][] = [];
   private once: unknown[] = [];
+  /** Per Delay op: its carried history `[d, B, D]`, oldest first (d = its `steps`). */
   private carries = new Map<number, Float64Array>();
+  private readonly delaySteps: number[];
   private lossRows = new Map<number, Float64Array>();
   private readonly lossScale = new Map<number, number>();
   private readonly paramGrads = new Map<string, Float64Array>();
@@ -110,6 +120,7 @@ export class Executor {
     this.ins = plan.ops.map((op) => ports(op.inputs));
     this.outs = plan.ops.map((op) => ports(op.outputs));
     this.params = plan.ops.map((op) => Object.fromEntries(Object.entries(op.params).map(([p, name]) => [p, weights.tensor(name)])));
+    this.delaySteps = plan.ops.map((op) => (op.kind === 'delay' && typeof op.attrs.steps === 'number' ? op.attrs.steps : 1));
     for (const op of plan.ops) {
       if (op.kind === 'kernel' && !backend.supports(op.type)) throw new ExecError('exec-backend-unsupported', `backend "${backend.name}" cannot run ${op.type} node "${op.node}"`);
     }
@@ -179,7 +190,7 @@ export class Executor {
     this.vals = this.plan.buffers.map((_, i) => new Float64Array((this.perStep[i] ? T * B : B) * this.width[i]));
     this.grads = this.vals.map((v) => new Float64Array(v.length));
     this.lossRows = new Map(this.plan.losses.map((l) => [l.op, new Float64Array(l.perStep ? T * B : B)]));
-    this.carries = new Map(this.plan.ops.flatMap((op, k) => (op.kind === 'delay' ? [[k, new Float64Array(B * this.width[this.buf(op.outputs.out)])]] : [])));
+    this.carries = new Map(this.plan.ops.flatMap((op, k) => (op.kind === 'delay' ? [[k, new Float64Array(this.delaySteps[k] * B * this.width[this.buf(op.outputs.out)])]] : [])));
   }
 
   private ready(): void {
@@ -234,12 +245,17 @@ export class Executor {
       const op = this.plan.ops[k];
       const given = initial?.get(op.node);
       const h0 = op.params.h0;
+      const slot = carry.length / this.delaySteps[k]; // B·D
       if (given !== undefined) {
-        if (given.length !== carry.length) throw new ExecError('exec-bad-range', `initial state of Delay "${op.node}" has ${given.length} values, needs B·D = ${carry.length}`);
-        carry.set(given);
+        if (given.length === carry.length) carry.set(given);
+        else if (given.length === slot) for (let off = 0; off < carry.length; off += slot) carry.set(given, off);
+        else {
+          const d = this.delaySteps[k];
+          throw new ExecError('exec-bad-range', `initial state of Delay "${op.node}" has ${given.length} values, needs B·D = ${slot}${d > 1 ? ` or d·B·D = ${carry.length}` : ''}`);
+        }
       } else if (h0 !== undefined) {
         const w = this.weights.get(h0);
-        for (let b = 0; b < this.B; b++) carry.set(w, b * w.length);
+        for (let off = 0; off < carry.length; off += w.length) carry.set(w, off);
       } else carry.fill(0);
     }
   }
@@ -249,24 +265,28 @@ export class Executor {
     for (const k of phase.ops) {
       const op = this.plan.ops[k];
       if (op.kind === 'delay') {
-        // y_t = s (the value carried from step t−1), masked
+        // y_t = the oldest carried value (x_{t−d}, or the initial value), masked
         const out = this.outs[k][0].buf;
         const w = this.width[out];
         const carry = this.carries.get(k)!;
-        this.writeRows(out, t * B, (t + 1) * B, carry, w);
+        this.writeRows(out, t * B, (t + 1) * B, carry.subarray(0, B * w), w);
       } else {
         this.stepSaved[k][t] = this.runRows(k, t * B, (t + 1) * B);
       }
     }
     for (const k of phase.delays) {
-      // s ← m_t x_t + (1 − m_t) s
+      // s ← m_t x_t + (1 − m_t) s; a history of d values shifts by one on a valid step
       const x = this.vals[this.ins[k][0].buf];
       const carry = this.carries.get(k)!;
-      const w = carry.length / B;
+      const d = this.delaySteps[k];
+      const slot = carry.length / d;
+      const w = slot / B;
       for (let b = 0; b < B; b++) {
         if (this.mask[t * B + b] === 0) continue;
+        for (let s = 0; s + 1 < d; s++) carry.copyWithin(s * slot + b * w, (s + 1) * slot + b * w, (s + 1) * slot + (b + 1) * w);
         const src = (t * B + b) * w;
-        for (let j = 0; j < w; j++) carry[b * w + j] = x[src + j];
+        const at = (d - 1) * slot + b * w;
+        for (let j = 0; j < w; j++) carry[at + j] = x[src + j];
       }
     }
   }
@@ -411,20 +431,23 @@ export class Executor {
 
   private backLoop(phase: Extract<Phase, { kind: 'loop' }>, lo: number, hi: number): void {
     const { B, mask } = this;
-    const G = new Map(phase.delays.map((k) => [k, new Float64Array(this.carries.get(k)!.length)])); // ∂L/∂s_t
+    const G = new Map(phase.delays.map((k) => [k, new Float64Array(this.carries.get(k)!.length)])); // ∂L/∂s_t, [d, B, D]
     for (let t = hi - 1; t >= lo; t--) {
       for (const k of phase.delays) {
         const g = G.get(k)!;
         const x = this.ins[k][0].buf;
         const gx = this.grads[x];
         const w = this.width[x];
+        const d = this.delaySteps[k];
+        const slot = B * w;
         for (let b = 0; b < B; b++) {
           const m = mask[t * B + b];
           if (m === 0) continue; // frozen: s_t = s_{t−1}, the gradient passes on unchanged
-          for (let j = 0; j < w; j++) {
-            gx[(t * B + b) * w + j] += g[b * w + j];
-            g[b * w + j] = 0;
-          }
+          // x_t went to the newest slot; every older slot came from the next newer one of s_{t−1}
+          const newest = (d - 1) * slot + b * w;
+          for (let j = 0; j < w; j++) gx[(t * B + b) * w + j] += g[newest + j];
+          for (let s = d - 1; s >= 1; s--) g.copyWithin(s * slot + b * w, (s - 1) * slot + b * w, (s - 1) * slot + (b + 1) * w);
+          g.fill(0, b * w, (b + 1) * w); // the oldest value of s_{t−1} is not carried on (it is read below)
         }
       }
       for (let i = phase.ops.length - 1; i >= 0; i--) {
@@ -434,9 +457,9 @@ export class Executor {
           this.backRows(k, t * B, (t + 1) * B, this.stepSaved[k][t]);
           continue;
         }
-        const g = G.get(k)!;
+        const g = G.get(k)!; // the output read the oldest slot
         const out = this.grads[this.outs[k][0].buf];
-        const w = g.length / B;
+        const w = this.width[this.outs[k][0].buf];
         for (let b = 0; b < B; b++) {
           const m = mask[t * B + b];
           for (let j = 0; j < w; j++) g[b * w + j] += m * out[(t * B + b) * w + j];
@@ -444,16 +467,21 @@ export class Executor {
       }
     }
     if (lo > 0) return; // the state entering the window is a constant
-    for (const k of phase.delays) this.finishInitial(this.plan.ops[k], G.get(k)!);
+    for (const k of phase.delays) this.finishInitial(k, G.get(k)!);
   }
 
-  private finishInitial(op: PlanOp, g: Float64Array): void {
-    this.initialGrads.set(op.node, g.slice());
+  private finishInitial(k: number, g: Float64Array): void {
+    // every slot of a history starts at the same initial value: ∂L/∂s_0 is the sum over the slots
+    const op = this.plan.ops[k];
+    const slot = g.length / this.delaySteps[k];
+    const sum = g.slice(0, slot);
+    for (let off = slot; off < g.length; off += slot) for (let j = 0; j < slot; j++) sum[j] += g[off + j];
+    this.initialGrads.set(op.node, sum);
     const h0 = op.params.h0;
     if (h0 === undefined) return;
     const acc = this.paramGrads.get(h0)!;
     const w = acc.length;
-    for (let i = 0; i < g.length; i++) acc[i % w] += g[i];
+    for (let i = 0; i < sum.length; i++) acc[i % w] += sum[i];
   }
 
   /** Masked ∂L/∂output of buffer `i`, rows `[r0, r1)`. */
@@ -584,8 +612,16 @@ export class Executor {
     return { shape: [B, T], data };
   }
 
-  /** Every Delay's carried value after the last forward step (the state at `τ_b` when it ran to the end), `[B,D]`. */
+  /**
+   * Every Delay's carried value after the last forward step (the state at `τ_b` when it ran to the
+   * end), `[B,D]`; for a Delay of d > 1 steps its newest value (the state at `τ_b` too).
+   */
   finalStates(): Map<string, Float64Array> {
+    return new Map([...this.carries].map(([k, c]) => [this.plan.ops[k].node, c.slice(c.length - c.length / this.delaySteps[k])]));
+  }
+
+  /** Every Delay's whole carried history `[d, B, D]`, oldest first (`[B, D]` for d = 1): what `initialStates` takes to go on. */
+  finalHistories(): Map<string, Float64Array> {
     return new Map([...this.carries].map(([k, c]) => [this.plan.ops[k].node, c.slice()]));
   }
 

@@ -7,16 +7,23 @@ export const DelayParams = z.strictObject({
   size: z.number().int().min(1).max(1 << 16).default(16),
   /** The value at t = 1: zeros, or a learned vector `h0 [size]` broadcast over the batch. */
   init: z.enum(['zeros', 'learned']).default('zeros'),
+  /**
+   * How many steps back: `y_t = x_{t−steps}`, the initial value for `t ≤ steps` (a skip connection
+   * through time). Absent means 1: documents written before this param existed read and save back
+   * unchanged.
+   */
+  steps: z.number().int().min(1).max(1024).optional(),
 });
 export type DelayParams = z.infer<typeof DelayParams>;
 
 const PORTS: PortDecl[] = [
   { name: 'in', direction: 'in', roles: ['sequence', 'state'], dtype: 'real', description: 'x_t, a per-step value of size `size`' },
-  { name: 'out', direction: 'out', roles: ['state'], dtype: 'real', description: 'x_{t−1} (h0 at t = 1): the state carried into step t' },
+  { name: 'out', direction: 'out', roles: ['state'], dtype: 'real', description: 'x_{t−steps} (h0 while t ≤ steps): the state carried into step t' },
 ];
 
 /**
- * `y_t = x_{t−1}`, `y_1 = h0`: the only node that may close a cycle. Its output shape comes from its
+ * `y_t = x_{t−d}` (d = `steps`, 1 by default), `y_t = h0` for `t ≤ d`: the only node that may close a
+ * cycle. Its output shape comes from its
  * `size` param, not from its input, so shapes inside a recurrence are known in one pass; the input is
  * checked against `size`. It has no kernel: the scheduler shifts values through time.
  */
@@ -26,7 +33,7 @@ export const Delay: NodeSpec<DelayParams> = {
   category: 'structure',
   title: 'Delay',
   description:
-    'Passes on the value of the previous time step (its initial value at the first step): the state of a recurrence, and the only way to close a cycle.',
+    'Passes on the value of the previous time step, or of `steps` steps back (its initial value until then): the state of a recurrence, and the only way to close a cycle.',
   params: DelayParams,
   ports: () => PORTS,
   shape: (p, inputs) => {
@@ -39,6 +46,6 @@ export const Delay: NodeSpec<DelayParams> = {
     return ok({ out: { role: 'state', dim: p.size, dtype: 'real' } });
   },
   paramTensors: (p) => (p.init === 'learned' ? [{ name: 'h0', shape: [p.size], trainable: true, init: 'zeros' }] : []),
-  equation: String.raw`y_t = x_{t-1},\quad y_1 = h_0`,
+  equation: String.raw`y_t = x_{t-d},\quad y_t = h_0 \ (t \le d),\quad d = \text{steps}`,
   closesCycles: true,
 };

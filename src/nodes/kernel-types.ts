@@ -101,6 +101,10 @@ export interface FusedState {
  */
 export interface FusedCell<P, S = unknown> {
   readonly step: NodeKernel<P, S>;
+  /**
+   * The states at `params`. An empty list means that this variant of the node has no fused step
+   * (e.g. an RNN whose skip connection reads h through two Delays): it always runs decomposed.
+   */
   readonly states: (params: P) => readonly FusedState[];
   /** The values the decomposition's `probes` name, from a forward pass's saved data. */
   readonly probes?: (saved: S) => Readonly<Record<string, Tensor>>;

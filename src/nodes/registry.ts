@@ -1,16 +1,23 @@
 import { Add } from './add';
+import { ArgMax } from './arg-max';
 import { BCE } from './bce';
 import { Concat } from './concat';
 import { CrossEntropy } from './cross-entropy';
 import { Delay } from './delay';
 import { Diag } from './diag';
+import { Dot } from './dot';
 import { Embedding } from './embedding';
 import { GRU } from './gru';
 import { Input } from './input';
+import { Jordan } from './jordan';
+import { KVMemory } from './kv-memory';
 import { LastStep } from './last-step';
+import { Leaky } from './leaky';
+import { LeakyMix } from './leaky-mix';
 import { Linear } from './linear';
 import { LSTM } from './lstm';
 import { MSE } from './mse';
+import { Multiplicative } from './multiplicative';
 import { Multiply } from './multiply';
 import { OneHot } from './one-hot';
 import { OneMinus } from './one-minus';
@@ -19,6 +26,9 @@ import { RNN } from './rnn';
 import { Scale } from './scale';
 import { Sigmoid } from './sigmoid';
 import { Softmax } from './softmax';
+import { SoftmaxPool } from './softmax-pool';
+import { SoftmaxPoolRead } from './softmax-pool-read';
+import { SoftmaxPoolWeight } from './softmax-pool-weight';
 import { Split } from './split';
 import { Tanh } from './tanh';
 import type { NodeSpec } from './types';
@@ -34,12 +44,17 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   RNN,
   LSTM,
   GRU,
+  Leaky,
+  Jordan,
   Linear,
+  Multiplicative,
   Add,
   Multiply,
+  Dot,
   OneMinus,
   Scale,
   Diag,
+  LeakyMix,
   Concat,
   Split,
   Sigmoid,
@@ -47,7 +62,12 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   ReLU,
   Delay,
   LastStep,
+  KVMemory,
+  SoftmaxPool,
+  SoftmaxPoolRead,
+  SoftmaxPoolWeight,
   Softmax,
+  ArgMax,
   CrossEntropy,
   MSE,
   BCE,

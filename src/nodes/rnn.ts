@@ -6,12 +6,28 @@ import { gradOf } from './kernel-helpers';
 import type { FusedCell } from './kernel-types';
 import type { NodeSpec, ParamTensorDecl } from './types';
 
-export const RNNParams = z.strictObject({
-  hidden: Hidden,
-  /** tanh (default), or relu (unbounded: states and gradients can blow up). */
-  activation: z.enum(['tanh', 'relu']).default('tanh'),
-  init: InitMode,
+/**
+ * A skip connection through time (models.md): `add` keeps `W h_{t−1}` and adds `W_d h_{t−d}`;
+ * `remove` applies `W` to `h_{t−d}` instead of `h_{t−1}`. `h_{t−d} = h_0` for `t ≤ d`.
+ */
+export const SkipParams = z.strictObject({
+  d: z.number().int().min(2).max(1024).default(2),
+  mode: z.enum(['add', 'remove']).default('add'),
 });
+
+export const RNNParams = z
+  .strictObject({
+    hidden: Hidden,
+    /** tanh (default), or relu (unbounded: states and gradients can blow up). */
+    activation: z.enum(['tanh', 'relu']).default('tanh'),
+    init: InitMode,
+    /** A skip connection through time; absent: none (so documents without it save back unchanged). */
+    skip: SkipParams.optional(),
+  })
+  .refine((p) => !(p.skip?.mode === 'add' && p.init === 'learned'), {
+    message: 'a skip connection in mode "add" reads h_0 through two Delays, which cannot share one learned h0; use init "zeros" or mode "remove"',
+    path: ['init'],
+  });
 export type RNNParams = z.infer<typeof RNNParams>;
 
 const PORTS = cellPorts([{ name: 'h', description: 'the hidden states h_1 … h_T' }]);
@@ -56,31 +72,51 @@ const step: FusedCell<RNNParams, Saved>['step'] = {
     { params: { hidden: 4 } },
     { params: { hidden: 3, activation: 'relu' }, dims: { in: 2 } },
     { params: { hidden: 2, init: 'learned' }, dims: { in: 4 } },
+    { params: { hidden: 3, skip: { d: 3, mode: 'remove' } }, dims: { in: 2 } },
   ],
 };
 
-/** The Elman cell `h_t = act(b + W h_{t−1} + U x_t)` (models.md "Vanilla (Elman) RNN"). */
+/**
+ * The Elman cell `h_t = act(b + W h_{t−1} + U x_t)` (models.md "Vanilla (Elman) RNN"), with an
+ * optional skip connection through time (a Delay of `d` steps; models.md "Skip connection through time").
+ */
 export const RNN: NodeSpec<RNNParams> = {
   type: 'RNN',
   version: 1,
   category: 'cell',
   title: 'RNN (Elman)',
   description:
-    'The vanilla recurrent cell: each step mixes the input with the previous hidden state and squashes it with tanh (or relu). Long-range gradients vanish (or, with relu, can explode).',
+    'The vanilla recurrent cell: each step mixes the input with the previous hidden state and squashes it with tanh (or relu). Long-range gradients vanish (or, with relu, can explode); a skip connection through time lets the state reach d steps back.',
   params: RNNParams,
   ports: () => PORTS,
   shape: (p, inputs) => cellShape(PORTS, p.hidden, inputs),
   paramTensors: (p, inputs) => {
     const out: ParamTensorDecl[] = gateTensors([''], p.hidden, inputs);
+    if (p.skip?.mode === 'add') out.push({ name: 'W_d', shape: [p.hidden, p.hidden], trainable: true, init: 'orthogonal' });
     if (p.init === 'learned') out.push(vectorTensor('h0', p.hidden));
     return out;
   },
-  equation: String.raw`h_t = \phi(b + W h_{t-1} + U x_t),\quad \phi \in \{\tanh, \operatorname{relu}\}`,
+  equation: String.raw`h_t = \phi(b + W h_{t-1} + U x_t),\quad \phi \in \{\tanh, \operatorname{relu}\};\ \text{skip } d\text{: add } W_d h_{t-d}\text{, or remove: } W h_{t-d} \text{ for } W h_{t-1}`,
   decompose: (p) => {
-    const d = new DecompositionBuilder()
-      .node('h_prev', 'Delay', { size: p.hidden, init: p.init })
-      .gateLinear('a', p.hidden, 'h_prev', { U: 'U', W: 'W', b: 'b' })
-      .node('h', p.activation === 'tanh' ? 'Tanh' : 'ReLU')
+    const d = new DecompositionBuilder();
+    if (p.skip?.mode === 'add') {
+      // a = b + W h_{t−1} + W_d h_{t−d} + U x: a three-input Linear on x, h_{t−1} and h_{t−d}
+      d.node('h_prev', 'Delay', { size: p.hidden, init: p.init })
+        .node('h_skip', 'Delay', { size: p.hidden, init: p.init, steps: p.skip.d })
+        .node('a', 'Linear', { inputs: 3, units: p.hidden })
+        .input('in', 'a.in0')
+        .edge('h_prev.out', 'a.in1')
+        .edge('h_skip.out', 'a.in2')
+        .edge('h.out', 'h_skip.in')
+        .param('U', 'a.W0')
+        .param('W', 'a.W1')
+        .param('W_d', 'a.W2')
+        .param('b', 'a.b');
+    } else {
+      // without a skip, or with `remove`: the one Delay reaches back d steps
+      d.node('h_prev', 'Delay', { size: p.hidden, init: p.init, ...(p.skip ? { steps: p.skip.d } : {}) }).gateLinear('a', p.hidden, 'h_prev', { U: 'U', W: 'W', b: 'b' });
+    }
+    d.node('h', p.activation === 'tanh' ? 'Tanh' : 'ReLU')
       .edge('a.out', 'h.in')
       .edge('h.out', 'h_prev.in')
       .output('h', 'h.out');
@@ -89,6 +125,7 @@ export const RNN: NodeSpec<RNNParams> = {
   },
   fused: {
     step,
-    states: (p) => [{ output: 'h', previous: 'h_prev', ...(p.init === 'learned' ? { init: 'h0' } : {}) }],
+    // `add` reads two Delays of h (t−1 and t−d): no fused step, it runs decomposed.
+    states: (p) => (p.skip?.mode === 'add' ? [] : [{ output: 'h', previous: 'h_prev', ...(p.init === 'learned' ? { init: 'h0' } : {}) }]),
   },
 };

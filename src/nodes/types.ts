@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Decomposition, FusedCell, NodeKernel } from './kernel-types';
+import type { Decomposition, FusedCell, KernelCheckCase, NodeKernel } from './kernel-types';
 
 /**
  * The declaration of one node kind. Every node kind is one file in `src/nodes/` exporting one
@@ -110,4 +110,8 @@ export interface NodeSpec<P = Record<string, unknown>> {
   readonly decompose?: (params: P) => Decomposition;
   /** A composite node's fused step kernel (the fast path); it must equal `decompose`. */
   readonly fused?: FusedCell<P, any>;
+  /** Input sizes at which the decomposition is checked at the defaults (3 per input when absent). */
+  readonly decomposeDims?: Readonly<Record<string, number>>;
+  /** Further params, with input sizes, at which the decomposition of a composite without a fused step is checked. */
+  readonly decomposeChecks?: readonly KernelCheckCase[];
 }

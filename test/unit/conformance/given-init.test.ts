@@ -47,6 +47,30 @@ describe('cases with given initial states', () => {
     expect(Math.max(...Array.from(g.data, Math.abs))).toBeGreaterThan(1e-4);
   });
 
+  it('an RNN with a skip connection takes the given h_0 on both of its Delays (h_{t−d} = h_0 for t ≤ d)', () => {
+    expect(checkCase(withGiven('rnn_skip_add_ce', () => 0), { backend: referenceBackend }).status).toBe('pass');
+    const json = withGiven('rnn_skip_add_ce', (i) => 0.4 * Math.cos(i));
+    const g = runCase(ready(json), referenceBackend).get('input_grads.init.l0.h')!;
+    const loss = (k: number, d: number) => {
+      const j = structuredClone(json);
+      j.batch.init.l0.h.data[k] += d;
+      return runCase(ready(j), referenceBackend).get('loss')!.data[0];
+    };
+    for (const k of [0, 4, 9]) expect(g.data[k]).toBeCloseTo((loss(k, 1e-6) - loss(k, -1e-6)) / 2e-6, 7);
+    // h_1 = tanh(b + W h_0 + W_d h_0 + U x_1): h_0 enters through both Delays
+    const w = (n: string): number[] => json.weights[`l0.${n}`].data;
+    const [H, I, T] = [5, 3, json.batch.x.shape[1]];
+    const h0: number[] = json.batch.init.l0.h.data;
+    const h = runCase(ready(json), referenceBackend).get('outputs.l0.h')!;
+    for (let u = 0; u < H; u++) {
+      let a = w('b')[u];
+      for (let k = 0; k < H; k++) a += (w('W')[u * H + k] + w('W_d')[u * H + k]) * h0[k];
+      for (let i = 0; i < I; i++) a += w('U')[u * I + i] * json.batch.x.data[i];
+      expect(h.data[u]).toBeCloseTo(Math.tanh(a), 12);
+    }
+    expect(h.shape).toEqual([2, T, H]);
+  });
+
   it('refuses a given layer without its states, naming the batch field', () => {
     const json = withGiven('gru_default_ce', () => 0);
     delete json.batch.init;

@@ -54,7 +54,7 @@ describe('loadCase: a case becomes an ordinary Unroll graph', () => {
     const n1 = ready(readCase('rnn_relu_n1_varlen_mse'));
     expect(n1.doc.nodes.map((n) => n.type)).toContain('LastStep');
     expect(Array.from(n1.feed.lengths)).toEqual([7, 3, 5, 1]);
-    expect(n1.graph.head.perStep).toBe(false);
+    expect(n1.graph.head?.perStep).toBe(false);
   });
 
   it('takes lengths from an explicit mask of the form 1[t ≤ τ_b]', () => {
@@ -66,6 +66,88 @@ describe('loadCase: a case becomes an ordinary Unroll graph', () => {
     expect(Array.from(ready(json).feed.lengths)).toEqual(lengths);
     json.batch.mask.data[1] = 0; // row 0 is 1 0 1 …: not a prefix
     expect(invalid(json)).toMatch(/^batch\.mask: row 0/);
+  });
+
+  it('builds leaky layers and Elman skip connections as the cells’ own params', () => {
+    const leaky = ready(readCase('leaky_trainable_mse'));
+    expect(leaky.doc.nodes.find((n) => n.id === 'l0')).toMatchObject({ type: 'Leaky', params: { hidden: 6, alpha: 'trainable' } });
+    const skip = ready(readCase('rnn_skip_add_ce'));
+    expect(skip.doc.nodes.find((n) => n.id === 'l0')).toMatchObject({ type: 'RNN', params: { skip: { d: 3, mode: 'add' } } });
+    const odd = readCase('rnn_skip_add_ce');
+    odd.model.layers[0].skip = { d: 3, mode: 'gated' };
+    expect(loadCase(odd)).toMatchObject({ status: 'skipped', reason: 'needs rnn skip mode "gated"' });
+    const fixed = readCase('leaky_trainable_mse');
+    fixed.model.layers[0].alpha = 'scheduled';
+    expect(loadCase(fixed)).toMatchObject({ status: 'skipped', reason: 'needs leaky alpha "scheduled"' });
+  });
+
+  it('wires the multiplicative module from vector Inputs x and z, with T = 1', () => {
+    const c = ready(readCase('multiplicative_mse'));
+    expect(c.doc.nodes.map((n) => [n.id, n.type])).toEqual([
+      ['x', 'Input'],
+      ['z', 'Input'],
+      ['mul', 'Multiplicative'],
+      ['y', 'Input'],
+      ['loss', 'MSE'],
+    ]);
+    expect(c.graph.head).toBeNull();
+    expect(c.feed.T).toBe(1);
+    expect(Array.from(c.feed.lengths)).toEqual([1, 1, 1, 1]);
+    const bad = readCase('multiplicative_mse');
+    bad.batch.z.shape = [2, 4];
+    expect(invalid(bad)).toMatch(/^batch\.z: has 2 samples, x has 4/);
+    const opt = readCase('multiplicative_mse');
+    opt.model.module.bias = true;
+    expect(loadCase(opt)).toMatchObject({ status: 'skipped', reason: 'needs module option "bias"' });
+  });
+
+  it('wires the key–value memory: its slots are the steps of the Input "slots", counted by mem_lengths', () => {
+    const c = ready(readCase('kv_memory_2hop_ce'));
+    expect(c.doc.nodes.map((n) => [n.id, n.type])).toEqual([
+      ['query', 'Input'],
+      ['slots', 'Input'],
+      ['query_proj', 'Linear'],
+      ['key_proj', 'Linear'],
+      ['value_proj', 'Linear'],
+      ['mem', 'KVMemory'],
+      ['out', 'Linear'],
+      ['y', 'Input'],
+      ['loss', 'CrossEntropy'],
+    ]);
+    expect(c.doc.nodes.find((n) => n.id === 'mem')!.params).toEqual({ size: 5, hops: 2 });
+    expect(c.doc.edges.find((e) => e.target.node === 'out')!.source).toEqual({ node: 'mem', port: 'read' });
+    expect([c.feed.T, ...c.feed.lengths]).toEqual([6, 6, 4, 5]);
+    const q = readCase('kv_memory_2hop_ce');
+    q.model.memory.output = 'query';
+    expect(ready(q).doc.edges.find((e) => e.target.node === 'out')!.source).toEqual({ node: 'mem', port: 'query' });
+    const bad = readCase('kv_memory_2hop_ce');
+    bad.batch.mem_lengths = [6, 7, 5];
+    expect(invalid(bad)).toMatch(/^batch\.mem_lengths: sample 1 has 7 slots, outside 1…6/);
+    const odd = readCase('kv_memory_2hop_ce');
+    odd.model.memory.output = 'keys';
+    expect(loadCase(odd)).toMatchObject({ status: 'skipped', reason: 'needs memory output "keys"' });
+  });
+
+  it('wires the Jordan cell: its output o is the logits, teacher forcing feeds it the one-hot y', () => {
+    const c = ready(readCase('jordan_teacher_ce'));
+    expect(c.doc.nodes.map((n) => [n.id, n.type])).toEqual([
+      ['x', 'Input'],
+      ['jordan', 'Jordan'],
+      ['y', 'Input'],
+      ['loss', 'CrossEntropy'],
+      ['y_onehot', 'OneHot'],
+    ]);
+    expect(c.doc.nodes.find((n) => n.id === 'jordan')!.params).toEqual({ hidden: 6, size: 4, feedback: 'softmax', teacherForcing: true });
+    const free = readCase('jordan_teacher_ce');
+    free.model.cell.teacherForcing = 0;
+    free.model.loss.kind = 'mse';
+    free.batch.y = { shape: [3, 5, 4], data: new Array(60).fill(0.5) };
+    const f = ready(free);
+    expect(f.doc.nodes.find((n) => n.id === 'jordan')!.params).toMatchObject({ feedback: 'logits', teacherForcing: false });
+    expect(f.doc.nodes.some((n) => n.type === 'OneHot')).toBe(false);
+    const half = readCase('jordan_teacher_ce');
+    half.model.cell.teacherForcing = 0.5;
+    expect(loadCase(half)).toMatchObject({ status: 'skipped', reason: 'needs teacher forcing ratio 0.5 (a Bernoulli draw per sample and step)' });
   });
 
   it('reads clip and truncation settings', () => {
@@ -88,11 +170,6 @@ describe('loadCase: what Unroll lacks is a skip, named; a broken case is an erro
       return r.status === 'skipped' ? r.reason : r.status;
     };
     expect(reason('bilstm_concat_ce')).toBe('needs Bidirectional');
-    expect(reason('leaky_trainable_mse')).toBe('needs Leaky');
-    expect(reason('rnn_skip_add_ce')).toMatch(/^needs SkipRNN/);
-    expect(reason('jordan_teacher_ce')).toMatch(/^needs Jordan/);
-    expect(reason('kv_memory_2hop_ce')).toBe('needs KVMemory');
-    expect(reason('multiplicative_mse')).toBe('needs Multiplicative');
     expect(reason('selfattn_causal_pe_ce')).toMatch(/^needs SelfAttention/);
     expect(reason('attn_additive_encdec')).toMatch(/^needs Attention/);
   });

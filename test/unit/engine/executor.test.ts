@@ -315,6 +315,9 @@ describe('Executor: fused cells run the same numbers as their decomposition', ()
     ['LSTM', { peepholes: true, init: 'learned' }],
     ['GRU', {}],
     ['GRU', { resetAfter: true, updateConvention: 'new' }],
+    ['Leaky', { alpha: 'trainable', init: 'learned' }],
+    ['Leaky', {}],
+    ['RNN', { skip: { d: 2, mode: 'remove' }, init: 'learned' }],
   ] as const) {
     it(`${type} ${JSON.stringify(params)}: two stacked layers, fused vs decomposed`, () => {
       const open = planOf(cellGraph(type, params));

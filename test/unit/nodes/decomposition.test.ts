@@ -10,9 +10,13 @@ import { getNodeSpec, NODE_SPECS } from '../../../src/nodes/registry';
 import type { NodeSpec, PortShape } from '../../../src/nodes/types';
 import { evalDecompositionStep } from './decomposition-eval';
 
-/** Param sets to check for a composite kind: the defaults and every variant its fused step checks. */
+/**
+ * Param sets to check for a composite kind: the defaults (at its `decomposeDims`), every variant its
+ * fused step checks, and its `decomposeChecks`.
+ */
 function variants(spec: NodeSpec<any>): { params: Record<string, unknown>; dims?: Record<string, number> }[] {
-  return [{ params: {} }, ...(spec.fused?.step.checks ?? []).map((c) => ({ params: { ...c.params }, dims: c.dims ? { ...c.dims } : undefined }))];
+  const more = [...(spec.fused?.step.checks ?? []), ...(spec.decomposeChecks ?? [])];
+  return [{ params: {}, dims: spec.decomposeDims ? { ...spec.decomposeDims } : undefined }, ...more.map((c) => ({ params: { ...c.params }, dims: c.dims ? { ...c.dims } : undefined }))];
 }
 
 /** The decomposition as a document: one Input per outer input port (`outer_<port>`), then the inner nodes and edges. */

@@ -10,8 +10,16 @@ const dir = join(__dirname, '..', '..', '..', 'examples');
 const files = readdirSync(dir).filter((f) => f.endsWith('.unroll.json'));
 
 describe('examples/', () => {
-  it('holds the five example graphs', () => {
-    expect(files.sort()).toEqual(['elman-adding.unroll.json', 'gru-adding.unroll.json', 'gru-parity.unroll.json', 'lstm-adding.unroll.json', 'lstm-charlm.unroll.json']);
+  it('holds the example graphs', () => {
+    expect(files.sort()).toEqual([
+      'elman-adding.unroll.json',
+      'elman-classifier.unroll.json',
+      'gru-adding.unroll.json',
+      'gru-parity.unroll.json',
+      'lstm-adding.unroll.json',
+      'lstm-charlm.unroll.json',
+      'per-step-regression.unroll.json',
+    ]);
   });
 
   for (const file of files) {
