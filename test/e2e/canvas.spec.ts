@@ -1,42 +1,8 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { NODE_SPECS } from '../../src/nodes/registry';
-import { E2E_TOKEN } from './env';
+import { dragBetween, SCREENSHOTS, usePage } from './helpers';
 
-const SCREENSHOTS = 'docs/screenshots';
-
-async function centre(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (box === null) throw new Error('element is not visible');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** A real mouse drag from one handle to another, in small steps as a person would. */
-async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = await centre(from);
-  const b = await centre(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
-  await page.mouse.move(b.x, b.y, { steps: 8 });
-  await page.mouse.up();
-}
-
-/** Console errors and CSP violations seen by the current test's page. */
-let pageErrors: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`/?token=${E2E_TOKEN}`);
-  await expect(page.getByTestId('app-info')).toContainText('web');
-});
-
-test.afterEach(() => {
-  expect(pageErrors).toEqual([]);
-});
+usePage();
 
 test('palette lists every node kind of the registry', async ({ page }) => {
   const palette = page.getByTestId('palette');
