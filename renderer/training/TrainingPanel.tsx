@@ -1,5 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { InsightTabs, InsightView } from '../insight/InsightTabs';
+import { useInsight } from '../insight/insightStore';
 import { useApp } from '../store';
 import { canKeep, controlTraining, keepTrainedWeights, startTraining } from './actions';
 import { LineChart } from './LineChart';
@@ -76,6 +78,7 @@ export function TrainingPanel() {
   const logScale = useTraining((s) => s.logScale);
   const setLogScale = useTraining((s) => s.setLogScale);
   const active = isActive(run);
+  const tab = useInsight((s) => s.tab);
 
   // The form follows the document's training block (opened, recovered, or trained weights kept), unless a run is under way.
   useEffect(() => {
@@ -88,7 +91,7 @@ export function TrainingPanel() {
   const metricName = run?.metric?.endsWith('.accuracy') ? t('training.accuracy') : t('training.mse');
 
   return (
-    <section className="training-panel" data-testid="training-panel" aria-label={t('training.title')}>
+    <section className={`training-panel${tab === 'loss' ? '' : ' insight-wide'}`} data-testid="training-panel" aria-label={t('training.title')}>
       <div className="train-left">
         <h2>{t('training.title')}</h2>
         <TrainingForm locked={active} />
@@ -143,37 +146,44 @@ export function TrainingPanel() {
           )}
         </div>
       </div>
-      <div className="train-charts">
-        <div className="train-chart">
-          <div className="train-chart-head">
-            <strong>{t('training.loss')}</strong>
-            {lossEnds !== undefined && (
-              <span className="muted" data-testid="loss-figures">
-                {t('training.firstLast', { first: fmt(lossEnds.first), last: fmt(lossEnds.last) })}
-              </span>
-            )}
-            <label className="train-log">
-              <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} data-testid="train-log" />
-              {t('training.logScale')}
-            </label>
+      <div className="train-right">
+        <InsightTabs />
+        {tab !== 'loss' ? (
+          <InsightView tab={tab} />
+        ) : (
+          <div className="train-charts">
+            <div className="train-chart">
+              <div className="train-chart-head">
+                <strong>{t('training.loss')}</strong>
+                {lossEnds !== undefined && (
+                  <span className="muted" data-testid="loss-figures">
+                    {t('training.firstLast', { first: fmt(lossEnds.first), last: fmt(lossEnds.last) })}
+                  </span>
+                )}
+                <label className="train-log">
+                  <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} data-testid="train-log" />
+                  {t('training.logScale')}
+                </label>
+              </div>
+              <LineChart
+                x={loss.x}
+                y={loss.y}
+                label={t('training.loss')}
+                log={logScale}
+                color="#2563eb"
+                testId="loss-chart"
+                data={{ points: String(loss.y.length), 'first-loss': lossEnds === undefined ? '' : String(lossEnds.first), 'last-loss': lossEnds === undefined ? '' : String(lossEnds.last) }}
+              />
+            </div>
+            <div className="train-chart">
+              <div className="train-chart-head">
+                <strong>{metricName}</strong>
+                {metric.y.length > 0 && <span className="muted">{fmt(metric.y[metric.y.length - 1]!)}</span>}
+              </div>
+              <LineChart x={metric.x} y={metric.y} label={metricName} log={false} color="#16a34a" testId="metric-chart" data={{ points: String(metric.y.length) }} />
+            </div>
           </div>
-          <LineChart
-            x={loss.x}
-            y={loss.y}
-            label={t('training.loss')}
-            log={logScale}
-            color="#2563eb"
-            testId="loss-chart"
-            data={{ points: String(loss.y.length), 'first-loss': lossEnds === undefined ? '' : String(lossEnds.first), 'last-loss': lossEnds === undefined ? '' : String(lossEnds.last) }}
-          />
-        </div>
-        <div className="train-chart">
-          <div className="train-chart-head">
-            <strong>{metricName}</strong>
-            {metric.y.length > 0 && <span className="muted">{fmt(metric.y[metric.y.length - 1]!)}</span>}
-          </div>
-          <LineChart x={metric.x} y={metric.y} label={metricName} log={false} color="#16a34a" testId="metric-chart" data={{ points: String(metric.y.length) }} />
-        </div>
+        )}
       </div>
     </section>
   );

@@ -3,6 +3,7 @@ import type { GraphDocument } from '../../src/graph/document';
 import { restore } from '../../src/graph/restore';
 import { decodeTelemetry, type ConfigOverridesPayload, type HostEvent, type Payload } from '../../src/protocol';
 import { getHost } from '../host';
+import { ingestTelemetry, useInsight } from '../insight/insightStore';
 import { t } from '../i18n';
 import { paramFields, parseFieldInput } from '../inspector/paramFields';
 import { useApp } from '../store';
@@ -92,6 +93,7 @@ export async function startTraining(): Promise<boolean> {
   if (h === null) return false;
   const doc = useApp.getState().doc;
   tr.resetSeries();
+  useInsight.getState().reset(parsed.payload.config?.clip?.max);
   tr.setError(undefined);
   const total = parsed.payload.config?.steps ?? 0;
   tr.setRun({ id: undefined, status: 'starting', step: 0, total, signature: graphSignature(doc), stepsPerSecond: 0, elapsedMs: 0 });
@@ -146,6 +148,7 @@ export function handleSessionEvent(e: HostEvent): void {
         tr.loss.push(f.step[i]!, f.loss[i]!);
         if (metric !== undefined) tr.metric.push(f.step[i]!, metric[i]!);
       }
+      ingestTelemetry(f, e.payload.records);
       if (f.count > 0) tr.patchRun({ step: Math.max(run.step, f.step[f.count - 1]!), stepsPerSecond: f.stepsPerSecond, elapsedMs: f.elapsedMs });
       tr.touch();
       return;
