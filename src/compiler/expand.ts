@@ -39,6 +39,8 @@ export interface ExpandedGraph {
   readonly paramNames: ReadonlyMap<string, string>;
   /** Every composite that was inlined, outermost first. */
   readonly composites: readonly ExpandedComposite[];
+  /** Expanded ids of inner nodes that run backwards in time per sample (`Decomposition.reversed`). */
+  readonly reversed?: readonly string[];
 }
 
 interface RawNode {
@@ -76,6 +78,7 @@ export function expandGraph(doc: { readonly nodes: readonly GraphNode[]; readonl
   const inMap = new Map<string, PortRef[]>();
   const rawEdges: RawEdge[] = [];
   const compositeIds = new Set<string>();
+  const reversed: string[] = [];
 
   const ref = (node: string, port: string): PortRef => ({ node: node as NodeId, port });
 
@@ -94,6 +97,7 @@ export function expandGraph(doc: { readonly nodes: readonly GraphNode[]; readonl
       const d = spec.decompose(params);
       compositeIds.add(id);
       const inner = `${id}.`;
+      for (const r of d.reversed ?? []) reversed.push(inner + r);
       for (const [port, targets] of Object.entries(d.inputs)) inMap.set(`${id}.${port}`, targets.map((t) => ref(inner + t.node, t.port)));
       for (const [port, src] of Object.entries(d.outputs)) outMap.set(`${id}.${port}`, ref(inner + src.node, src.port));
       for (const [outer, { node, param }] of Object.entries(d.params)) alias.set(`${inner}${node}.${param}`, `${id}.${outer}`);
@@ -134,18 +138,19 @@ export function expandGraph(doc: { readonly nodes: readonly GraphNode[]; readonl
     }
     return cur;
   };
-  const resolveIn = (p: PortRef): PortRef[] => {
+  // `<compositeId>.<inPort>` → the expanded port feeding it (also for a composite nested in another's input).
+  const fed = new Map<string, PortRef>();
+  const resolveIn = (p: PortRef, source: PortRef): PortRef[] => {
     if (!compositeIds.has(p.node)) return [p];
+    fed.set(`${p.node}.${p.port}`, source);
     const targets = inMap.get(`${p.node}.${p.port}`) ?? [];
-    return targets.flatMap(resolveIn);
+    return targets.flatMap((t) => resolveIn(t, source));
   };
 
   const edges: GraphEdge[] = [];
-  const fed = new Map<string, PortRef>();
   for (const e of rawEdges) {
     const source = resolveOut(e.source);
-    if (compositeIds.has(e.target.node)) fed.set(`${e.target.node}.${e.target.port}`, source);
-    resolveIn(e.target).forEach((target, k) => edges.push({ id: (k === 0 ? e.id : `${e.id}#${k}`) as EdgeId, source, target }));
+    resolveIn(e.target, source).forEach((target, k) => edges.push({ id: (k === 0 ? e.id : `${e.id}#${k}`) as EdgeId, source, target }));
   }
 
   const finalName = (key: string): string => {
@@ -166,5 +171,5 @@ export function expandGraph(doc: { readonly nodes: readonly GraphNode[]; readonl
     for (const [name, p] of Object.entries(c.probes)) probes[name] = resolveOut(p);
     return { ...c, feeds, outputs: c.outputs.map((o) => ({ port: o.port, source: resolveOut(o.source) })), probes };
   });
-  return { nodes, edges, origin, paramNames, composites: resolved };
+  return { nodes, edges, origin, paramNames, composites: resolved, reversed };
 }

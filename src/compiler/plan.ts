@@ -55,7 +55,9 @@ export type OpKind =
   /** `y_t = x_{t−1}`: carried by the scheduler; param `h0` when learned. */
   | 'delay'
   /** `y_b = x_{b,τ_b}`: each sample's last valid step. */
-  | 'last-step';
+  | 'last-step'
+  /** `y_{b,t} = x_{b,τ_b−t+1}` (t ≤ τ_b): each sample's valid prefix backwards, over all steps at once. */
+  | 'reverse';
 
 export interface PlanOp {
   /** Expanded node id. */
@@ -77,7 +79,7 @@ export interface PlanOp {
 }
 
 export type Phase =
-  /** Per-step ops on no cycle, each over all steps of a range at once (`[T·B, D]` rows). */
+  /** Per-step ops on no cycle, each over all steps of a range at once (`[T·B, D]` rows; a Reverse needs all T). */
   | { readonly kind: 'batched'; readonly ops: readonly number[] }
   /** A time loop: per step, the ops in order; then every Delay's carried value is updated. */
   | { readonly kind: 'loop'; readonly ops: readonly number[]; readonly delays: readonly number[] }
@@ -96,24 +98,31 @@ export interface PlanLoss {
 
 /**
  * A recurrent node whose `‖∂L/∂h_t‖` is recorded: the value a Delay on a cycle carries (its source).
- * Named by the node feeding the Delay, or by the composite's id (`l0`; a composite's other states
- * are `l0.<port>`).
+ * Named by the node feeding the Delay, or by the innermost composite that outputs it (`l0`; a
+ * composite's other states are `l0.<port>`; a cell nested in a bidirectional layer is `l0.fwd`).
  */
 export interface PlanRecurrence {
   readonly name: string;
-  /** The document node (the composite, for an expanded cell). */
+  /**
+   * The document node (the composite, for an expanded cell); for a cell nested in a composite that
+   * exposes the state (a bidirectional layer's direction), its expanded id `l0.fwd`.
+   */
   readonly node: string;
   readonly delay: string;
   /** Value id of h. */
   readonly source: string;
   readonly dim: number;
+  /** True when the state runs backwards in time per sample (a bidirectional layer's `bwd`): step s is time τ_b − s + 1. */
+  readonly reversed?: boolean;
 }
 
-/** Named inner values of a composite (gate activations), per document node. */
+/** Named inner values of a composite (gate activations), per composite (its expanded id: `l0`, `l0.bwd`). */
 export interface PlanProbe {
   readonly node: string;
   readonly name: string;
   readonly value: string;
+  /** As `PlanRecurrence.reversed`. */
+  readonly reversed?: boolean;
 }
 
 export interface Plan {
@@ -144,7 +153,9 @@ export type PlanProblemCode =
   /** Two nodes claim one weight name, or a composite's param disagrees with its decomposition. */
   | 'param-conflict'
   /** A value's shape could not be inferred (e.g. every input optional and unconnected). */
-  | 'shape-unknown';
+  | 'shape-unknown'
+  /** A node that needs the whole sequence at once (Reverse) sits on a cycle, which runs step by step. */
+  | 'whole-sequence-in-cycle';
 
 export interface PlanProblem {
   readonly code: PlanProblemCode;
@@ -226,7 +237,7 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
     const ins: Record<string, PortShape | undefined> = {};
     for (const [port, src] of Object.entries(c.feeds)) ins[port] = shapes.get(`${src.node}.${src.port}`);
     for (const d of c.spec.paramTensors(c.params, ins)) outerDecls.set(`${c.id}.${d.name}`, d);
-    for (const [name, p] of Object.entries(c.probes)) probes.push({ node: originOf(c.id), name, value: `${p.node}.${p.port}` });
+    for (const [name, p] of Object.entries(c.probes)) probes.push({ node: c.id, name, value: `${p.node}.${p.port}`, ...(isReversed(expanded, p.node) ? { reversed: true } : {}) });
   }
   const opOf = new Map<number, PlanOp>();
   for (let i = 0; i < nodes.length; i++) {
@@ -250,7 +261,7 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
       if (v !== undefined) inputs.push({ node: id, value: v, role: r.attrs.role as 'sequence' | 'vector', size: r.attrs.size as number, dtype: r.attrs.dtype as PortDType });
       continue;
     }
-    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.kernel ? 'kernel' : null;
+    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.type === 'Reverse' ? 'reverse' : r.spec.kernel ? 'kernel' : null;
     if (kind === null) {
       problems.push({ code: 'no-kernel', nodeId: originOf(id), message: `${r.spec.type} node "${id}" has no kernel, so it cannot run; replace it with a node kind that has one` });
       continue;
@@ -284,7 +295,13 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
   // Phases.
   const rec = findRecurrences(nodes.length, successors);
   const isDelay = res.map((r) => r.spec.closesCycles === true);
-  const sched = schedulePhases(successors, rec, timing, isDelay, rank, options);
+  const whole = res.map((r) => r.spec.type === 'Reverse');
+  whole.forEach((w, i) => {
+    if (w && rec.cyclic[rec.component[i]]) {
+      problems.push({ code: 'whole-sequence-in-cycle', nodeId: originOf(nodes[i].id), message: `Reverse node "${nodes[i].id}" is on a cycle through a Delay, but it needs every step of its input at once; take it out of the loop` });
+    }
+  });
+  const sched = schedulePhases(successors, rec, timing, isDelay, rank, options, whole);
   const ops: PlanOp[] = [];
   const phases: Phase[] = [];
   for (const ph of sched) {
@@ -323,13 +340,18 @@ function nameRecurrences(
 ): PlanRecurrence[] {
   const dims = new Map(buffers.map((b) => [b.id, b.dim]));
   const found: { delay: string; source: string; origin: string }[] = [];
+  // The innermost composite that outputs a state names it (a bidirectional layer's `l0.fwd`).
+  const owner = (source: string): string | undefined =>
+    expanded.composites
+      .filter((c) => c.outputs.some((o) => `${o.source.node}.${o.source.port}` === source))
+      .reduce<string | undefined>((best, c) => (best === undefined || c.id.length > best.length ? c.id : best), undefined);
   const seen = new Set<string>();
   for (const op of ops) {
     if (op.kind !== 'delay' || !rec.cyclic[rec.component[index.get(op.node)!]]) continue;
     const source = op.inputs.in;
     if (source === undefined || seen.has(source)) continue;
     seen.add(source);
-    found.push({ delay: op.node, source, origin: expanded.origin.get(source.slice(0, source.lastIndexOf('.'))) ?? op.origin });
+    found.push({ delay: op.node, source, origin: owner(source) ?? expanded.origin.get(source.slice(0, source.lastIndexOf('.'))) ?? op.origin });
   }
   const perOrigin = new Map<string, number>();
   for (const f of found) perOrigin.set(f.origin, (perOrigin.get(f.origin) ?? 0) + 1);
@@ -344,6 +366,11 @@ function nameRecurrences(
       else if (exposed > 0) name = `${f.origin}.${composite.outputs[exposed].port}`;
       else name = node;
     }
-    return { name, node: f.origin, delay: f.delay, source: f.source, dim: dims.get(f.source) ?? 0 };
+    return { name, node: f.origin, delay: f.delay, source: f.source, dim: dims.get(f.source) ?? 0, ...(isReversed(expanded, node) ? { reversed: true } : {}) };
   });
+}
+
+/** Whether expanded node `id` lies inside an inner node that runs backwards in time. */
+function isReversed(expanded: ExpandedGraph, id: string): boolean {
+  return (expanded.reversed ?? []).some((r) => id === r || id.startsWith(`${r}.`));
 }

@@ -5,6 +5,7 @@ import type { Recurrences } from './recurrence';
  *
  * - `batched`: per-step nodes on no cycle run over all steps of a range at once (their per-step
  *   kernel on `[T·B, D]` rows); consecutive ones form one phase.
+ *   A node that needs the whole sequence (Reverse) runs batched even with `loopEverything`.
  * - `loop`: a recurrence (or a Delay on no cycle) runs step by step; its Delays are cut (their
  *   carried value is read at the start of a step and updated at its end).
  * - `vector`: nodes without a time axis run once; `late` ones read per-step values (through a
@@ -39,6 +40,8 @@ export function schedulePhases(
   isDelay: readonly boolean[],
   rank: readonly number[],
   options: ScheduleOptions = {},
+  /** Per node: it needs every step of its input at once (Reverse), so it always runs batched. */
+  whole: readonly boolean[] = [],
 ): SchedulePhase[] {
   const comps = rec.components.map((c) => [...c].sort((a, b) => rank[a] - rank[b]));
   const klass: Klass[] = comps.map((c, i) => {
@@ -90,7 +93,7 @@ export function schedulePhases(
       else phases.push({ kind: 'vector', late, nodes: [...comps[c]] });
       continue;
     }
-    const kind = k === 3 || options.loopEverything ? 'loop' : 'batched';
+    const kind = k === 3 || (options.loopEverything === true && !comps[c].some((v) => whole[v] === true)) ? 'loop' : 'batched';
     const merge = kind === 'batched' ? last()?.kind === 'batched' : options.loopEverything === true && last()?.kind === 'loop';
     if (merge) last().nodes.push(...comps[c]);
     else phases.push({ kind, late: false, nodes: [...comps[c]] });

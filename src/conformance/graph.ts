@@ -11,7 +11,8 @@ import type { CaseTensor, StackModel } from './schema';
  *   Input x ─────────────────────────┐                 (dense)
  *   Input tokens → OneHot | Embedding ┴→ l0 → l1 → … → [LastStep] → Linear out → loss ← Input y
  *
- * Cells are the RNN / LSTM / GRU nodes (ids `l0`, `l1`, … or the case's names), the head is a
+ * Cells are the RNN / LSTM / GRU nodes (ids `l0`, `l1`, … or the case's names), or Bidirectional
+ * nodes for `bidirectional` layers (read n→1 through their `final` port, not a LastStep); the head is a
  * Linear node whose `W0`/`b` are the case's `V`/`c`, and the loss is CrossEntropy / MSE / BCE. The
  * case's weights are stored on their nodes under Unroll's names (`names.ts`); the document then goes
  * through `restore()`, like a file a user opens.
@@ -46,6 +47,13 @@ export interface CaseOutput {
 export type StackCell = keyof typeof CELL_TYPE;
 
 const CELL_TYPE = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU', leaky: 'Leaky' } as const;
+
+function bidirectionalParams(l: StackModel['layers'][number]): Record<string, unknown> {
+  const p = cellParams(l);
+  p.cell = l.cell;
+  if (l.merge !== undefined) p.merge = l.merge;
+  return p;
+}
 
 function cellParams(l: StackModel['layers'][number]): Record<string, unknown> {
   const p: Record<string, unknown> = { hidden: l.hidden, init: l.init === 'learned' ? 'learned' : 'zeros' };
@@ -88,13 +96,16 @@ export function buildStackGraph(name: string, model: StackModel, inputSize: numb
   const layers = model.layers.map((l, i) => {
     const id = l.name ?? `l${i}`;
     const cell = l.cell as StackCell;
-    nodes.push({ id, type: CELL_TYPE[cell], position: at(col++), params: cellParams(l) });
+    const bi = l.bidirectional === true;
+    nodes.push({ id, type: bi ? 'Bidirectional' : CELL_TYPE[cell], position: at(col++), params: bi ? bidirectionalParams(l) : cellParams(l) });
     wires.push([source, `${id}.in`]);
     source = `${id}.h`;
     return { id, cell, given: l.init === 'given' };
   });
   const perStep = model.head.shape === 'n->n';
-  if (!perStep) {
+  const top = model.layers[model.layers.length - 1];
+  if (!perStep && top.bidirectional === true) source = `${layers[layers.length - 1].id}.final`; // [h→_{τ_b}; h←_1]
+  else if (!perStep) {
     nodes.push({ id: 'last', type: 'LastStep', position: at(col++), params: {} });
     wires.push([source, 'last.in']);
     source = 'last.out';

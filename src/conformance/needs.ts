@@ -35,10 +35,15 @@ function layerNeeds(layer: CaseLayer & Record<string, unknown>, where: string): 
   const out: Need[] = [];
   const own = LAYER_KEYS[layer.cell];
   if (own === undefined) return [{ what: `cell "${layer.cell}"` }];
-  if (layer.bidirectional === true) out.push({ what: 'Bidirectional' });
+  if (layer.bidirectional === true) {
+    if (layer.cell === 'leaky') out.push({ what: 'Bidirectional leaky cell' });
+    if (layer.skip !== undefined) out.push({ what: 'Bidirectional rnn with a skip connection' });
+    if (layer.init === 'given') out.push({ what: 'given initial states of a Bidirectional layer' });
+    if (layer.merge !== undefined && layer.merge !== 'concat' && layer.merge !== 'sum') out.push({ what: `Bidirectional merge "${String(layer.merge)}"` });
+  }
   for (const key of Object.keys(layer)) {
     if (COMMON_LAYER_KEYS.includes(key) || own.includes(key)) continue;
-    if (key === 'merge' && layer.bidirectional === true) continue; // covered by Bidirectional
+    if (key === 'merge' && layer.bidirectional === true) continue; // checked above
     out.push({ what: `${layer.cell} option "${key}" (${where})` });
   }
   if (layer.skip !== undefined) out.push(...skipNeeds(layer.skip, where));
@@ -76,8 +81,6 @@ export function otherModelNeeds(model: Record<string, unknown> & { kind: string 
     case 'encdec': {
       const out: Need[] = [];
       if (isObject(model.attention)) out.push({ what: isObject(model.attention.local) ? 'Attention (local)' : 'Attention' });
-      const enc = Array.isArray(model.encoder) ? model.encoder : [];
-      if (enc.some((l) => isObject(l) && l.bidirectional === true)) out.push({ what: 'Bidirectional' });
       if (isObject(model.decoder) && model.decoder.bridge !== 'zeros') out.push({ what: 'initial state input' });
       out.push({ what: 'a decoder time axis (encoder–decoder)' });
       return out;

@@ -80,21 +80,32 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
   if (head !== undefined) out.set('outputs.logits', exec.value(head.outputs.out));
   out.set('outputs.step_loss', exec.stepLosses(c.graph.loss));
 
+  // A bidirectional layer's backward direction runs on reversed sequences: its final state is h←_1
+  // as carried, its per-step values and norms are reported at original time.
+  const lengths = c.feed.lengths;
+  const timed = (v: { shape: number[]; data: Float64Array }, reversed: boolean | undefined) => (reversed === true ? originalTime(v, lengths) : v);
   const finals = exec.finalStates();
   const own = c.graph.hiddenStates ?? {};
   for (const r of plan.recurrences) {
     if (own[r.node] !== undefined) continue; // its Delay carries something else than h
     const state = r.name === r.node ? 'h' : r.name.slice(r.node.length + 1);
-    out.set(`outputs.${r.node}.${state}`, exec.value(r.source));
+    out.set(`outputs.${r.node}.${state}`, timed(exec.value(r.source), r.reversed));
     out.set(`outputs.${r.node}.final.${state}`, { shape: [B, r.dim], data: finals.get(r.delay)! });
   }
-  for (const p of plan.probes) out.set(`outputs.${p.node}.gates.${p.name}`, exec.value(p.value));
-  for (const n of full.norms) {
-    if (own[n.node] !== undefined) continue;
+  for (const p of plan.probes) out.set(`outputs.${p.node}.gates.${p.name}`, timed(exec.value(p.value), p.reversed));
+  full.norms.forEach((n, i) => {
+    if (own[n.node] !== undefined) return;
     const state = n.name === n.node ? 'h' : n.name.slice(n.node.length + 1);
-    out.set(`dL_d${state}_norm.${n.node}`, { shape: [T], data: n.perStep });
-    out.set(`dL_d${state}_norm_per_sample.${n.node}`, { shape: [B, T], data: n.perSample });
-  }
+    const perSample = timed({ shape: [B, T], data: n.perSample }, plan.recurrences[i]?.reversed).data;
+    const perStep = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
+      let s = 0;
+      for (let b = 0; b < B; b++) s += perSample[b * T + t] ** 2;
+      perStep[t] = Math.sqrt(s);
+    }
+    out.set(`dL_d${state}_norm.${n.node}`, { shape: [T], data: perStep });
+    out.set(`dL_d${state}_norm_per_sample.${n.node}`, { shape: [B, T], data: perSample });
+  });
   const composites = Object.keys(c.graph.outputs).length > 0 || c.graph.hiddenStates !== undefined ? expandGraph(c.doc).composites : [];
   for (const [key, o] of Object.entries(c.graph.outputs)) {
     const id = valueOf(o.value, composites);
@@ -140,6 +151,21 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
     }
   }
   return out;
+}
+
+/** A per-step value `[B, T, …]` with each sample's valid steps in reverse order (`t ↦ τ_b − 1 − t`); padded steps stay. */
+function originalTime(v: { shape: number[]; data: Float64Array }, lengths: ArrayLike<number>): { shape: number[]; data: Float64Array } {
+  const [B, T] = v.shape;
+  const D = v.data.length / (B * T);
+  const data = new Float64Array(v.data.length);
+  for (let b = 0; b < B; b++) {
+    const tau = lengths[b];
+    for (let t = 0; t < T; t++) {
+      const from = t < tau ? tau - 1 - t : t;
+      data.set(v.data.subarray((b * T + from) * D, (b * T + from + 1) * D), (b * T + t) * D);
+    }
+  }
+  return { shape: v.shape, data };
 }
 
 /** A value `[B, M, hops]` (one step per memory slot, the hops as features) as `[B, hops, M]`. */

@@ -20,6 +20,9 @@ import type { WeightStore } from './weights';
  * A Delay of `steps` d > 1 carries a history of d values per sample (oldest first): step t reads the
  * oldest, `x_{t−d}`; a valid step shifts the history by one and appends `x_t`, a padded step leaves it
  * as it is. So the history only moves on valid steps, and past `τ_b` it holds the last d valid values.
+ *
+ * A Reverse op (in a batched phase) permutes each sample's valid steps, `y_t = x_{τ_b−t+1}`, over the
+ * whole sequence at once; its backward is the same permutation. A plan with one runs unchunked only.
  */
 
 export type ExecErrorCode =
@@ -27,7 +30,7 @@ export type ExecErrorCode =
   | 'exec-not-ready'
   /** A step range outside `[0, T]`, or a window that does not end where the last forward ended. */
   | 'exec-bad-range'
-  /** A chunked run of a plan whose per-step part reads a value only known after the last step. */
+  /** A chunked run of a plan whose per-step part reads a value only known after the last step (LastStep, Reverse). */
   | 'exec-needs-whole-sequence'
   /** The backend cannot run one of the plan's node kinds. */
   | 'exec-backend-unsupported';
@@ -207,6 +210,9 @@ export class Executor {
       throw new ExecError('exec-bad-range', `step range [${from}, ${to}) must lie within [0, ${T}] and hold at least one step`);
     }
     if (from > 0 && this.chunk?.to !== from) throw new ExecError('exec-bad-range', `steps [${from}, ${to}) do not continue the last forward run (which ended at ${this.chunk?.to ?? 'nothing'})`);
+    if ((from > 0 || to < T) && this.hasReverse()) {
+      throw new ExecError('exec-needs-whole-sequence', 'this graph reverses sequences in time (Reverse, e.g. a bidirectional layer), which needs every step at once, so it cannot run in chunks; use full BPTT');
+    }
     if ((from > 0 || to < T) && this.needsWholeSequence()) {
       throw new ExecError('exec-needs-whole-sequence', 'this graph feeds a value read at each sample’s last step (LastStep) back into per-step nodes, so it cannot run in chunks; use full BPTT');
     }
@@ -218,7 +224,7 @@ export class Executor {
       if (phase.kind === 'vector') {
         if (phase.late ? to === T : from === 0) for (const k of phase.ops) this.runVector(k);
       } else if (phase.kind === 'batched') {
-        for (const k of phase.ops) this.segments[k].push({ from, to, saved: this.runRows(k, from * this.B, to * this.B) });
+        for (const k of phase.ops) this.segments[k].push({ from, to, saved: this.plan.ops[k].kind === 'reverse' ? this.runReverse(k) : this.runRows(k, from * this.B, to * this.B) });
       } else {
         for (let t = from; t < to; t++) this.loopStep(phase, t);
       }
@@ -226,6 +232,52 @@ export class Executor {
     this.chunk = { from, to };
     this.perturb = undefined;
     return this.chunkLoss(from, to);
+  }
+
+  private hasReverse(): boolean {
+    return this.plan.ops.some((op) => op.kind === 'reverse');
+  }
+
+  /**
+   * Row of step t's mirror within sample b's valid prefix (`τ_b − 1 − t`, 0-based), or −1 at a
+   * padded step: `y_t = x_{mirror(t)}`, and so `∂x_{mirror(t)} += ∂y_t`.
+   */
+  private mirrorRow(t: number, b: number): number {
+    const tau = this.lengths[b];
+    return t < tau ? (tau - 1 - t) * this.B + b : -1;
+  }
+
+  /** Reverse over all steps: y_{b,t} = x_{b,τ_b−1−t} (0-based), zero at padded steps. */
+  private runReverse(k: number): null {
+    const { B, T } = this;
+    const out = this.outs[k][0].buf;
+    const w = this.width[out];
+    const x = this.vals[this.ins[k][0].buf]; // x: (T,B,D)
+    const y = new Float64Array(T * B * w); // y: (T,B,D)
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const r = this.mirrorRow(t, b);
+        if (r >= 0) y.set(x.subarray(r * w, (r + 1) * w), (t * B + b) * w);
+      }
+    }
+    this.writeRows(out, 0, T * B, y, w);
+    return null;
+  }
+
+  /** The same permutation backwards: ∂x_{b,τ_b−1−t} += ∂y_{b,t}. */
+  private backReverse(k: number): void {
+    const { B, T } = this;
+    const src = this.ins[k][0].buf;
+    const w = this.width[src];
+    const gy = this.grads[this.outs[k][0].buf];
+    const gx = this.grads[src];
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const r = this.mirrorRow(t, b);
+        if (r < 0) continue;
+        for (let j = 0; j < w; j++) gx[r * w + j] += gy[(t * B + b) * w + j];
+      }
+    }
   }
 
   private needsWholeSequence(): boolean {
@@ -417,7 +469,8 @@ export class Executor {
       } else if (phase.kind === 'batched') {
         for (let i = phase.ops.length - 1; i >= 0; i--) {
           const k = phase.ops[i];
-          for (const s of this.segments[k]) if (s.to > windowFrom && s.from < to) this.backRows(k, s.from * this.B, s.to * this.B, s.saved);
+          if (this.plan.ops[k].kind === 'reverse') this.backReverse(k);
+          else for (const s of this.segments[k]) if (s.to > windowFrom && s.from < to) this.backRows(k, s.from * this.B, s.to * this.B, s.saved);
         }
       } else this.backLoop(phase, windowFrom, to);
     }

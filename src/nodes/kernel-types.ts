@@ -76,6 +76,11 @@ export interface Decomposition {
   readonly params: Readonly<Record<string, { readonly node: string; readonly param: string }>>;
   /** Inner values worth recording (gate activations such as `f`, `i`, `o`, `z`, `r`), by name. */
   readonly probes?: Readonly<Record<string, InnerPort>>;
+  /**
+   * Inner nodes that run backwards in time per sample (fed through a `Reverse`, e.g. a bidirectional
+   * layer's `bwd`): their recorded states and probes are reported at original time, `t ↦ τ_b − t + 1`.
+   */
+  readonly reversed?: readonly string[];
 }
 
 /**

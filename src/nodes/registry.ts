@@ -1,6 +1,7 @@
 import { Add } from './add';
 import { ArgMax } from './arg-max';
 import { BCE } from './bce';
+import { Bidirectional } from './bidirectional';
 import { Concat } from './concat';
 import { CrossEntropy } from './cross-entropy';
 import { Delay } from './delay';
@@ -22,6 +23,7 @@ import { Multiply } from './multiply';
 import { OneHot } from './one-hot';
 import { OneMinus } from './one-minus';
 import { ReLU } from './relu';
+import { Reverse } from './reverse';
 import { RNN } from './rnn';
 import { Scale } from './scale';
 import { Sigmoid } from './sigmoid';
@@ -44,6 +46,7 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   RNN,
   LSTM,
   GRU,
+  Bidirectional,
   Leaky,
   Jordan,
   Linear,
@@ -62,6 +65,7 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   ReLU,
   Delay,
   LastStep,
+  Reverse,
   KVMemory,
   SoftmaxPool,
   SoftmaxPoolRead,

@@ -169,9 +169,24 @@ describe('loadCase: what Unroll lacks is a skip, named; a broken case is an erro
       const r = loadCase(readCase(name));
       return r.status === 'skipped' ? r.reason : r.status;
     };
-    expect(reason('bilstm_concat_ce')).toBe('needs Bidirectional');
+    expect(reason('bilstm_concat_ce')).toBe('ready');
+    expect(reason('attn_scaled_bilstm_encdec')).toMatch(/^needs Attention, initial state input/);
     expect(reason('selfattn_causal_pe_ce')).toMatch(/^needs SelfAttention/);
     expect(reason('attn_additive_encdec')).toMatch(/^needs Attention/);
+  });
+
+  it('skips what a bidirectional layer cannot take: a leaky cell, a skip connection, given states, an unknown merge', () => {
+    const bi = (layer: Record<string, unknown>) => {
+      const json = readCase('bilstm_concat_ce');
+      Object.assign(json.model.layers[0], layer);
+      const r = loadCase(json);
+      return r.status === 'skipped' ? r.reason : r.status;
+    };
+    expect(bi({ merge: 'sum' })).toBe('ready');
+    expect(bi({ merge: 'mul' })).toBe('needs Bidirectional merge "mul"');
+    expect(bi({ cell: 'leaky', alpha: 'fixed' })).toMatch(/Bidirectional leaky cell/);
+    expect(bi({ cell: 'rnn', skip: { d: 2 } })).toBe('needs Bidirectional rnn with a skip connection');
+    expect(bi({ init: 'given' })).toMatch(/given initial states of a Bidirectional layer/);
   });
 
   it('skips a layer option it does not know rather than ignoring it', () => {

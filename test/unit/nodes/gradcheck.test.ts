@@ -3,8 +3,8 @@ import { gradcheckNode, sampleKernelArgs, seededRandom } from '../../../src/engi
 import { fusedStepDims, fusedStepSpec } from '../../../src/nodes/fused';
 import { NODE_SPECS } from '../../../src/nodes/registry';
 
-/** Node kinds the scheduler handles itself: data sources, the time shift, and the n→1 reading. */
-const SCHEDULED = new Set(['Input', 'Delay', 'LastStep']);
+/** Node kinds the scheduler handles itself: data sources, the time shift, the n→1 reading, time reversal. */
+const SCHEDULED = new Set(['Input', 'Delay', 'LastStep', 'Reverse']);
 const TOLERANCE = 1e-6;
 
 describe('every node kind is differentiable and checked (registry-driven)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Add } from '../../../src/nodes/add';
 import { BCE } from '../../../src/nodes/bce';
+import { Bidirectional } from '../../../src/nodes/bidirectional';
 import { Concat } from '../../../src/nodes/concat';
 import { CrossEntropy } from '../../../src/nodes/cross-entropy';
 import { Delay } from '../../../src/nodes/delay';
@@ -15,6 +16,7 @@ import { MSE } from '../../../src/nodes/mse';
 import { Multiply } from '../../../src/nodes/multiply';
 import { OneMinus } from '../../../src/nodes/one-minus';
 import { ReLU } from '../../../src/nodes/relu';
+import { Reverse } from '../../../src/nodes/reverse';
 import { RNN } from '../../../src/nodes/rnn';
 import { Scale } from '../../../src/nodes/scale';
 import { Split } from '../../../src/nodes/split';
@@ -214,6 +216,32 @@ describe('LastStep', () => {
     expect(shapeOf(LastStep, {}, { in: vec(5) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
     expect(shapeOf(LastStep, {}, { in: state(5) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
     expect(LastStep.kernel).toBeUndefined();
+  });
+});
+
+describe('Reverse', () => {
+  it('keeps a sequence a sequence of the same size, and has no kernel (the scheduler permutes)', () => {
+    expect(shapeOf(Reverse, {}, { in: seq(4) })).toEqual({ ok: true, outputs: { out: seq(4) } });
+    expect(shapeOf(Reverse, {}, {})).toEqual({ ok: true, outputs: {} });
+    expect(shapeOf(Reverse, {}, { in: vec(4) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+    expect(Reverse.kernel).toBeUndefined();
+  });
+});
+
+describe('Bidirectional', () => {
+  it('gives 2H per step and as final with concat, H with sum', () => {
+    expect(shapeOf(Bidirectional, { hidden: 5 }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(10), final: vec(10) } });
+    expect(shapeOf(Bidirectional, { hidden: 5, merge: 'sum', cell: 'gru' }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(5), final: vec(5) } });
+    expect(shapeOf(Bidirectional, {}, { in: vec(3) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
+  });
+  it('owns each direction’s cell tensors as fwd.* and bwd.*, with the cell’s initialisers', () => {
+    const t = Bidirectional.paramTensors(Bidirectional.params.parse({ cell: 'gru', hidden: 2, resetAfter: true }), { in: seq(3) });
+    const names = t.map((d) => d.name);
+    expect(names).toHaveLength(20);
+    expect(names).toEqual(expect.arrayContaining(['fwd.U_z', 'fwd.W_h', 'fwd.b_hh', 'bwd.U_r', 'bwd.b_hh']));
+    expect(t.find((d) => d.name === 'bwd.U_r')).toEqual({ name: 'bwd.U_r', shape: [2, 3], trainable: true, init: 'glorot' });
+    const lstm = Bidirectional.paramTensors(Bidirectional.params.parse({ hidden: 2, forgetBias: 2 }), { in: seq(3) });
+    expect(lstm.find((d) => d.name === 'bwd.b_f')?.init).toEqual({ constant: 2 });
   });
 });
 
