@@ -25,7 +25,7 @@ function opLine(op: PlanOp, values: ReadonlyMap<string, PlanValue>): string {
     .map((v) => `${v} ${shapeOf(values.get(v))}`)
     .join(', ');
   const params = Object.values(op.params);
-  const tag = op.kind === 'kernel' ? op.type : op.kind === 'delay' ? `${op.type} [carried]` : op.kind === 'reverse' ? `${op.type} [within τ_b]` : `${op.type} [at τ_b]`;
+  const tag = op.kind === 'kernel' ? op.type : op.kind === 'delay' ? `${op.type} [carried]` : op.kind === 'reverse' ? `${op.type} [within τ_b]` : op.kind === 'sequence' ? `${op.type} [whole sequence]` : `${op.type} [at τ_b]`;
   return `${op.node}: ${tag}(${ins})${outs ? ` → ${outs}` : ''}${params.length > 0 ? `  params ${params.join(', ')}` : ''}`;
 }
 

@@ -57,7 +57,9 @@ export type OpKind =
   /** `y_b = x_{b,τ_b}`: each sample's last valid step. */
   | 'last-step'
   /** `y_{b,t} = x_{b,τ_b−t+1}` (t ≤ τ_b): each sample's valid prefix backwards, over all steps at once. */
-  | 'reverse';
+  | 'reverse'
+  /** The node's `sequence` kernel over every step at once, with the batch's lengths (self-attention). */
+  | 'sequence';
 
 export interface PlanOp {
   /** Expanded node id. */
@@ -154,7 +156,7 @@ export type PlanProblemCode =
   | 'param-conflict'
   /** A value's shape could not be inferred (e.g. every input optional and unconnected). */
   | 'shape-unknown'
-  /** A node that needs the whole sequence at once (Reverse) sits on a cycle, which runs step by step. */
+  /** A node that needs the whole sequence at once (Reverse, SelfAttention, PositionalEncoding) sits on a cycle, which runs step by step. */
   | 'whole-sequence-in-cycle';
 
 export interface PlanProblem {
@@ -261,7 +263,7 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
       if (v !== undefined) inputs.push({ node: id, value: v, role: r.attrs.role as 'sequence' | 'vector', size: r.attrs.size as number, dtype: r.attrs.dtype as PortDType });
       continue;
     }
-    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.type === 'Reverse' ? 'reverse' : r.spec.kernel ? 'kernel' : null;
+    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.type === 'Reverse' ? 'reverse' : r.spec.sequence ? 'sequence' : r.spec.kernel ? 'kernel' : null;
     if (kind === null) {
       problems.push({ code: 'no-kernel', nodeId: originOf(id), message: `${r.spec.type} node "${id}" has no kernel, so it cannot run; replace it with a node kind that has one` });
       continue;
@@ -295,10 +297,10 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
   // Phases.
   const rec = findRecurrences(nodes.length, successors);
   const isDelay = res.map((r) => r.spec.closesCycles === true);
-  const whole = res.map((r) => r.spec.type === 'Reverse');
+  const whole = res.map((r) => r.spec.type === 'Reverse' || r.spec.sequence !== undefined);
   whole.forEach((w, i) => {
     if (w && rec.cyclic[rec.component[i]]) {
-      problems.push({ code: 'whole-sequence-in-cycle', nodeId: originOf(nodes[i].id), message: `Reverse node "${nodes[i].id}" is on a cycle through a Delay, but it needs every step of its input at once; take it out of the loop` });
+      problems.push({ code: 'whole-sequence-in-cycle', nodeId: originOf(nodes[i].id), message: `${res[i].spec.type} node "${nodes[i].id}" is on a cycle through a Delay, but it needs every step of its input at once; take it out of the loop` });
     }
   });
   const sched = schedulePhases(successors, rec, timing, isDelay, rank, options, whole);

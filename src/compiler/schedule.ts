@@ -5,7 +5,7 @@ import type { Recurrences } from './recurrence';
  *
  * - `batched`: per-step nodes on no cycle run over all steps of a range at once (their per-step
  *   kernel on `[T·B, D]` rows); consecutive ones form one phase.
- *   A node that needs the whole sequence (Reverse) runs batched even with `loopEverything`.
+ *   A node that needs the whole sequence (Reverse, a `sequence` kernel) runs batched even with `loopEverything`.
  * - `loop`: a recurrence (or a Delay on no cycle) runs step by step; its Delays are cut (their
  *   carried value is read at the start of a step and updated at its end).
  * - `vector`: nodes without a time axis run once; `late` ones read per-step values (through a
@@ -40,7 +40,7 @@ export function schedulePhases(
   isDelay: readonly boolean[],
   rank: readonly number[],
   options: ScheduleOptions = {},
-  /** Per node: it needs every step of its input at once (Reverse), so it always runs batched. */
+  /** Per node: it needs every step of its input at once (Reverse, a `sequence` kernel), so it always runs batched. */
   whole: readonly boolean[] = [],
 ): SchedulePhase[] {
   const comps = rec.components.map((c) => [...c].sort((a, b) => rank[a] - rank[b]));

@@ -38,10 +38,13 @@ export interface StackGraph {
 /**
  * A node's output reported under a case path: `value` is `<node>.<port>` of the document (a
  * composite's output is found in its expansion); `hops` reads a `[B, M, hops]` value as `[B, hops, M]`.
+ * With `probe`, `value` is the id of a whole-sequence node and the result is that probe of its kernel
+ * (a SelfAttention's `alpha` `[B, T, T]`, `Executor.sequenceProbes`).
  */
 export interface CaseOutput {
   readonly value: string;
   readonly layout?: 'hops';
+  readonly probe?: string;
 }
 
 export type StackCell = keyof typeof CELL_TYPE;

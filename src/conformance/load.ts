@@ -7,6 +7,7 @@ import { CaseError } from './errors';
 import { buildStackGraph, type StackGraph } from './graph';
 import { buildJordan, buildKVMemory, buildMultiplicative, jordanNeeds, JordanModelSchema, kvMemoryNeeds, KVMemoryModelSchema, multiplicativeNeeds, MultiplicativeModelSchema, type ModelGraph } from './models';
 import { weightNames, type WeightNames } from './names';
+import { buildSelfAttention, selfAttentionNeeds, SelfAttentionModelSchema } from './self-attention';
 import { describeNeeds, otherModelNeeds, stackNeeds, trainingNeeds, type Need } from './needs';
 import type { z } from 'zod';
 import { CaseSchema, ClipSchema, describeIssues, StackModelSchema, TbpttSchema, type CaseTensor } from './schema';
@@ -91,6 +92,10 @@ function loadChecked(json: unknown): LoadResult {
     const model = parse(KVMemoryModelSchema);
     needs.unshift(...kvMemoryNeeds(model));
     build = (weights, names) => buildKVMemory(name, model, c.batch, weights, names.toCase);
+  } else if (c.model.kind === 'self_attention') {
+    const model = parse(SelfAttentionModelSchema);
+    needs.unshift(...selfAttentionNeeds(model));
+    build = (weights, names) => buildSelfAttention(name, model, c.batch, weights, names.toCase);
   } else {
     needs.unshift(...otherModelNeeds(c.model));
     return { status: 'skipped', name, reason: describeNeeds(needs), needs };

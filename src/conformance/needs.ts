@@ -85,11 +85,6 @@ export function otherModelNeeds(model: Record<string, unknown> & { kind: string 
       out.push({ what: 'a decoder time axis (encoder–decoder)' });
       return out;
     }
-    case 'self_attention': {
-      const out: Need[] = [{ what: 'SelfAttention' }];
-      if (isObject(model.positional) && model.positional.kind !== undefined && model.positional.kind !== 'none') out.push({ what: 'PositionalEncoding' });
-      return out;
-    }
     default:
       return [{ what: `model kind "${model.kind}"` }];
   }

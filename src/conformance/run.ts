@@ -21,7 +21,7 @@ import type { LoadedCase } from './load';
  *   outputs.<layer>.gates.<gate>, grads.<case weight name>, grad_norm, clip.{max}, clipped_grads.*,
  *   clipped_grad_norm, dL_dh_norm.<layer>, dL_dh_norm_per_sample.<layer>, dL_dc_norm…,
  *   input_grads.init.<layer>.{h,c}, tbptt[i].{steps,loss,grads.*}, and the model's own outputs
- *   (`outputs.mul.y`, `outputs.mem.{read,query,p}`, `outputs.jordan.h`)
+ *   (`outputs.mul.y`, `outputs.mem.{read,query,p}`, `outputs.jordan.h`, `outputs.attn.{out,alpha}`)
  */
 export type CaseResult = Map<string, Leaf>;
 
@@ -108,6 +108,12 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
   });
   const composites = Object.keys(c.graph.outputs).length > 0 || c.graph.hiddenStates !== undefined ? expandGraph(c.doc).composites : [];
   for (const [key, o] of Object.entries(c.graph.outputs)) {
+    if (o.probe !== undefined) {
+      const t = exec.sequenceProbes(o.value)[o.probe];
+      if (t === undefined) throw new CaseError('case-graph', `outputs.${key}`, `node "${o.value}" has no probe "${o.probe}"`);
+      out.set(`outputs.${key}`, { shape: [...t.shape], data: t.data.slice() });
+      continue;
+    }
     const id = valueOf(o.value, composites);
     out.set(`outputs.${key}`, o.layout === 'hops' ? hopsFirst(exec.value(id), B) : exec.value(id));
   }

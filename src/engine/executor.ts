@@ -1,4 +1,6 @@
 import type { Phase, Plan } from '../compiler/plan';
+import type { SequenceContext, SequenceKernel } from '../nodes/kernel-types';
+import { getNodeSpec } from '../nodes/registry';
 import { nodeKernelBackend, type Backend } from './backend';
 import { BindError, type BatchFeed } from './feeds';
 import { scalar, type Tensor } from './tensor';
@@ -23,6 +25,11 @@ import type { WeightStore } from './weights';
  *
  * A Reverse op (in a batched phase) permutes each sample's valid steps, `y_t = x_{τ_b−t+1}`, over the
  * whole sequence at once; its backward is the same permutation. A plan with one runs unchunked only.
+ *
+ * A `sequence` op (SelfAttention, PositionalEncoding) likewise runs in a batched phase over all steps
+ * at once: its node's `sequence` kernel gets every `[T·B, D]` row and the batch's lengths, always in
+ * float64 on the reference kernel (whatever the backend), and its outputs are masked as they are
+ * written. Its `probes` (attention weights) are read with `sequenceProbes`.
  */
 
 export type ExecErrorCode =
@@ -101,6 +108,8 @@ export class Executor {
   /** Per Delay op: its carried history `[d, B, D]`, oldest first (d = its `steps`). */
   private carries = new Map<number, Float64Array>();
   private readonly delaySteps: number[];
+  /** Per op: its `sequence` kernel (for `sequence` ops). */
+  private readonly seqKernels: (SequenceKernel<unknown, unknown> | undefined)[];
   private lossRows = new Map<number, Float64Array>();
   private readonly lossScale = new Map<number, number>();
   private readonly paramGrads = new Map<string, Float64Array>();
@@ -124,6 +133,12 @@ export class Executor {
     this.outs = plan.ops.map((op) => ports(op.outputs));
     this.params = plan.ops.map((op) => Object.fromEntries(Object.entries(op.params).map(([p, name]) => [p, weights.tensor(name)])));
     this.delaySteps = plan.ops.map((op) => (op.kind === 'delay' && typeof op.attrs.steps === 'number' ? op.attrs.steps : 1));
+    this.seqKernels = plan.ops.map((op) => {
+      if (op.kind !== 'sequence') return undefined;
+      const kernel = getNodeSpec(op.type)?.sequence as SequenceKernel<unknown, unknown> | undefined;
+      if (kernel === undefined) throw new ExecError('exec-backend-unsupported', `${op.type} node "${op.node}" has no whole-sequence kernel`);
+      return kernel;
+    });
     for (const op of plan.ops) {
       if (op.kind === 'kernel' && !backend.supports(op.type)) throw new ExecError('exec-backend-unsupported', `backend "${backend.name}" cannot run ${op.type} node "${op.node}"`);
     }
@@ -213,6 +228,10 @@ export class Executor {
     if ((from > 0 || to < T) && this.hasReverse()) {
       throw new ExecError('exec-needs-whole-sequence', 'this graph reverses sequences in time (Reverse, e.g. a bidirectional layer), which needs every step at once, so it cannot run in chunks; use full BPTT');
     }
+    const seqOp = this.plan.ops.find((op) => op.kind === 'sequence');
+    if ((from > 0 || to < T) && seqOp !== undefined) {
+      throw new ExecError('exec-needs-whole-sequence', `${seqOp.type} node "${seqOp.node}" reads every step of its input at once, so this graph cannot run in chunks; use full BPTT`);
+    }
     if ((from > 0 || to < T) && this.needsWholeSequence()) {
       throw new ExecError('exec-needs-whole-sequence', 'this graph feeds a value read at each sample’s last step (LastStep) back into per-step nodes, so it cannot run in chunks; use full BPTT');
     }
@@ -224,7 +243,7 @@ export class Executor {
       if (phase.kind === 'vector') {
         if (phase.late ? to === T : from === 0) for (const k of phase.ops) this.runVector(k);
       } else if (phase.kind === 'batched') {
-        for (const k of phase.ops) this.segments[k].push({ from, to, saved: this.plan.ops[k].kind === 'reverse' ? this.runReverse(k) : this.runRows(k, from * this.B, to * this.B) });
+        for (const k of phase.ops) this.segments[k].push({ from, to, saved: this.runBatched(k, from, to) });
       } else {
         for (let t = from; t < to; t++) this.loopStep(phase, t);
       }
@@ -232,6 +251,55 @@ export class Executor {
     this.chunk = { from, to };
     this.perturb = undefined;
     return this.chunkLoss(from, to);
+  }
+
+  private runBatched(k: number, from: number, to: number): unknown {
+    const kind = this.plan.ops[k].kind;
+    return kind === 'reverse' ? this.runReverse(k) : kind === 'sequence' ? this.runSequence(k) : this.runRows(k, from * this.B, to * this.B);
+  }
+
+  private seqContext(): SequenceContext {
+    return { B: this.B, T: this.T, lengths: this.lengths };
+  }
+
+  private seqInputs(k: number): Record<string, Tensor> {
+    const inputs: Record<string, Tensor> = {};
+    for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, 0, this.T * this.B);
+    return inputs;
+  }
+
+  /** A `sequence` op over all steps: x: (T·B, D) rows in, masked outputs written. */
+  private runSequence(k: number): unknown {
+    const res = this.seqKernels[k]!.forward(this.seqInputs(k), this.params[k], this.plan.ops[k].attrs, this.seqContext());
+    for (const p of this.outs[k]) this.writeRows(p.buf, 0, this.T * this.B, res.outputs[p.port].data, this.width[p.buf]);
+    return res.saved;
+  }
+
+  private backSequence(k: number, saved: unknown): void {
+    const n = this.T * this.B;
+    const gradOut: Record<string, Tensor> = {};
+    for (const p of this.outs[k]) gradOut[p.port] = this.gradRows(p.buf, 0, n);
+    const res = this.seqKernels[k]!.backward(gradOut, saved, this.seqInputs(k), this.params[k], this.plan.ops[k].attrs, this.seqContext());
+    for (const p of this.ins[k]) {
+      const g = res.inputs[p.port];
+      if (g === undefined || this.isIndex[p.buf]) continue;
+      const acc = this.grads[p.buf];
+      if (this.perStep[p.buf]) for (let j = 0; j < g.data.length; j++) acc[j] += g.data[j];
+      else for (let j = 0; j < g.data.length; j++) acc[j % acc.length] += g.data[j];
+    }
+    this.addParamGrads(k, res.params);
+  }
+
+  /**
+   * The probes of a `sequence` op (by node id) from the last forward, e.g. a SelfAttention's `alpha`
+   * `[B, T, T]`; empty when its kind has none.
+   */
+  sequenceProbes(node: string): Readonly<Record<string, Tensor>> {
+    const k = this.plan.ops.findIndex((op) => op.node === node && op.kind === 'sequence');
+    if (k < 0) throw new ExecError('exec-not-ready', `"${node}" is not a whole-sequence node of the plan`);
+    const seg = this.segments[k]?.[0];
+    if (seg === undefined) throw new ExecError('exec-not-ready', `node "${node}" has not run; call forward() first`);
+    return this.seqKernels[k]!.probes?.(seg.saved, this.seqContext()) ?? {};
   }
 
   private hasReverse(): boolean {
@@ -470,6 +538,7 @@ export class Executor {
         for (let i = phase.ops.length - 1; i >= 0; i--) {
           const k = phase.ops[i];
           if (this.plan.ops[k].kind === 'reverse') this.backReverse(k);
+          else if (this.plan.ops[k].kind === 'sequence') this.backSequence(k, this.segments[k][0].saved);
           else for (const s of this.segments[k]) if (s.to > windowFrom && s.from < to) this.backRows(k, s.from * this.B, s.to * this.B, s.saved);
         }
       } else this.backLoop(phase, windowFrom, to);

@@ -114,3 +114,35 @@ export interface FusedCell<P, S = unknown> {
   /** The values the decomposition's `probes` name, from a forward pass's saved data. */
   readonly probes?: (saved: S) => Readonly<Record<string, Tensor>>;
 }
+
+/** Per-call data of a whole-sequence op: the batch's sizes and each sample's length τ_b. */
+export interface SequenceContext {
+  readonly B: number;
+  readonly T: number;
+  /** lengths: (B) — τ_b; steps t ≥ τ_b (0-based) are padding. */
+  readonly lengths: Int32Array;
+}
+
+/**
+ * The numerical side of a node kind that reads every step of its input at once (self-attention, a
+ * positional encoding): forward and backward over the whole batch, in float64. Every sequence port
+ * carries `[T·B, D]` rows, time-major (row `t·B + b` is sample b at step t), zero at padded steps;
+ * the scheduler runs it in a batched phase, masks its outputs and refuses it on a cycle.
+ */
+export interface SequenceKernel<P, S = unknown> {
+  /** Computes the outputs; must not modify `inputs` or `params`. */
+  forward(inputs: Readonly<Record<string, Tensor>>, params: Readonly<Record<string, Tensor>>, attrs: P, ctx: SequenceContext): KernelForward<S>;
+  /** As `NodeKernel.backward`, over the whole sequence; ∂L/∂output is zero at padded steps. */
+  backward(
+    gradOutputs: Readonly<Record<string, Tensor | undefined>>,
+    saved: S,
+    inputs: Readonly<Record<string, Tensor>>,
+    params: Readonly<Record<string, Tensor>>,
+    attrs: P,
+    ctx: SequenceContext,
+  ): KernelGrads;
+  /** Values worth showing that are not ports (attention weights `alpha` `[B, T, T]`), from a forward's saved data. */
+  readonly probes?: (saved: S, ctx: SequenceContext) => Readonly<Record<string, Tensor>>;
+  /** Param sets the registry-driven finite-difference check runs besides the defaults. */
+  readonly checks?: readonly KernelCheckCase[];
+}

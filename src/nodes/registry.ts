@@ -22,10 +22,12 @@ import { Multiplicative } from './multiplicative';
 import { Multiply } from './multiply';
 import { OneHot } from './one-hot';
 import { OneMinus } from './one-minus';
+import { PositionalEncoding } from './positional-encoding';
 import { ReLU } from './relu';
 import { Reverse } from './reverse';
 import { RNN } from './rnn';
 import { Scale } from './scale';
+import { SelfAttention } from './self-attention';
 import { Sigmoid } from './sigmoid';
 import { Softmax } from './softmax';
 import { SoftmaxPool } from './softmax-pool';
@@ -70,6 +72,8 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   SoftmaxPool,
   SoftmaxPoolRead,
   SoftmaxPoolWeight,
+  PositionalEncoding,
+  SelfAttention,
   Softmax,
   ArgMax,
   CrossEntropy,

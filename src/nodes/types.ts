@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Decomposition, FusedCell, KernelCheckCase, NodeKernel } from './kernel-types';
+import type { Decomposition, FusedCell, KernelCheckCase, NodeKernel, SequenceKernel } from './kernel-types';
 
 /**
  * The declaration of one node kind. Every node kind is one file in `src/nodes/` exporting one
@@ -106,6 +106,8 @@ export interface NodeSpec<P = Record<string, unknown>> {
   readonly closesCycles?: boolean;
   /** Forward/backward on one step, float64 (primitives). */
   readonly kernel?: NodeKernel<P, any>;
+  /** Forward/backward over every step at once, float64 (whole-sequence primitives; run batched, never on a cycle). */
+  readonly sequence?: SequenceKernel<P, any>;
   /** The node as a subgraph of other node kinds (composite nodes); a fused kernel must equal it. */
   readonly decompose?: (params: P) => Decomposition;
   /** A composite node's fused step kernel (the fast path); it must equal `decompose`. */

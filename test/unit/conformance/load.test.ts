@@ -171,8 +171,22 @@ describe('loadCase: what Unroll lacks is a skip, named; a broken case is an erro
     };
     expect(reason('bilstm_concat_ce')).toBe('ready');
     expect(reason('attn_scaled_bilstm_encdec')).toMatch(/^needs Attention, initial state input/);
-    expect(reason('selfattn_causal_pe_ce')).toMatch(/^needs SelfAttention/);
+    expect(reason('selfattn_causal_pe_ce')).toBe('ready');
     expect(reason('attn_additive_encdec')).toMatch(/^needs Attention/);
+  });
+
+  it('skips a self_attention model with an encoding or option it does not know, and refuses a learned one without maxLen', () => {
+    const json = readCase('selfattn_causal_pe_ce');
+    json.model.positional = { kind: 'rotary' };
+    expect(loadCase(json)).toMatchObject({ status: 'skipped', reason: 'needs positional encoding "rotary"' });
+    const heads = readCase('selfattn_causal_pe_ce');
+    heads.model.attention.heads = 2;
+    expect(loadCase(heads)).toMatchObject({ status: 'skipped', reason: 'needs attention option "heads"' });
+    const learned = readCase('selfattn_causal_pe_ce');
+    learned.model.positional = { kind: 'learned' };
+    const r = loadCase(learned);
+    expect(r.status).toBe('invalid');
+    if (r.status === 'invalid') expect(r.error.message).toMatch(/maxLen/);
   });
 
   it('skips what a bidirectional layer cannot take: a leaky cell, a skip connection, given states, an unknown merge', () => {
