@@ -34,6 +34,20 @@ export const NODE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
   Softmax: { title: 'Softmax', description: '把 logits 变成类别概率，按样本和时间步分别计算。交叉熵损失接收的是 logits 本身，而不是这个输出。' },
   CrossEntropy: { title: '交叉熵', description: '由 logits 和真实类别编号计算的分类损失：真实类别的负对数概率，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
   MSE: { title: '均方误差', description: '回归损失：预测与目标之差的平方，对输出单元取平均，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
+  Bidirectional: { title: '双向循环层', description: '前向和后向两个循环单元读同一个序列：后向单元从每个样本的最后一个有效时间步读回第一步；每步输出两者的拼接（或和），final 输出为 [h→_τ; h←_1]。' },
+  Leaky: { title: '带泄漏单元', description: '带泄漏的循环单元：h_t = α ⊙ h_{t−1} + (1 − α) ⊙ tanh(b + W h_{t−1} + U x_t)；α 接近 1 的单元记得更久。α 可固定（初始化时采样）或可训练。' },
+  Jordan: { title: '输出循环网络（Jordan）', description: '只有输出反馈回去的循环网络：上一步的输出（softmax、logits 或 arg-max 独热向量）作为下一步的输入；训练时可用教师强制，以真实的上一步目标代替。' },
+  Multiplicative: { title: '乘法模块（超网络）', description: '由上下文 z 计算权重：W(z)_{ij} = Σ_k U_{ijk} z_k，输出 y = W(z) x；没有偏置。' },
+  Dot: { title: '点积', description: '两个同样大小的输入逐行的点积 aᵀb，输出大小为 1（注意力打分用）。' },
+  LeakyMix: { title: '泄漏混合', description: '按单元的系数 α 混合两个输入：α ⊙ a + (1 − α) ⊙ b；α 是存储的参数，或由可训练的 logit 经 sigmoid 得到。' },
+  Reverse: { title: '反转', description: '把每个样本的有效时间步倒序（第 τ_b 步变成第 1 步），填充的时间步为零；双向循环层的后向方向就是这样读序列的。' },
+  KVMemory: { title: '键值记忆', description: '记忆网络：查询与每个键做点积，在有效槽位上做 softmax，按权重读出值；多跳时下一跳的查询为 x + s。输出读出值、查询和每一跳的注意力权重。' },
+  SoftmaxPool: { title: 'Softmax 汇聚', description: '沿时间（或记忆槽位）对分数做数值稳定的滑动 softmax，并累积加权的值：注意力读出的内部步骤。' },
+  SoftmaxPoolRead: { title: 'Softmax 汇聚读出', description: '从 Softmax 汇聚的累积量中读出加权平均 Σ p_j v_j。' },
+  SoftmaxPoolWeight: { title: 'Softmax 汇聚权重', description: '从 Softmax 汇聚的累积量中读出每个位置的注意力权重 p_j，用于对齐图。' },
+  PositionalEncoding: { title: '位置编码', description: '把位置信息加到输入上：正弦编码 PE[t,2k] = sin(p/10000^{2k/D})、PE[t,2k+1] = cos(…)，p = t − 1；或可学习的表 P [maxLen, D]。' },
+  SelfAttention: { title: '自注意力', description: '单头自注意力：q、k、v 由 W_q、W_k、W_v 投影得到，A = softmax(QKᵀ/√d_k + M)，输出 A V；M 屏蔽填充的键，因果模式下还屏蔽未来的时间步。' },
+  ArgMax: { title: '最大值独热', description: '输出取值最大的类别的独热向量（并列时取编号最小者）；没有梯度。' },
   BCE: { title: '二元交叉熵', description: '由 logits 计算的相互独立的是 / 否输出（例如停止单元）的损失：σ(o) 与 [0, 1] 内目标之间的交叉熵，对输出单元取平均，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
 };
 
@@ -57,6 +71,17 @@ export const PARAM_LABEL_ZH: Readonly<Record<string, string>> = {
   updateConvention: '更新约定',
   vocab: '词表大小',
   classes: '类别数',
+  cell: '循环单元',
+  merge: '合并方式',
+  alpha: 'α',
+  feedback: '反馈方式',
+  teacherForcing: '教师强制',
+  hops: '跳数',
+  causal: '因果屏蔽',
+  kind: '种类',
+  maxLen: '最大长度',
+  steps: '延迟步数',
+  skip: '跳跃连接',
 };
 
 /** The title and description of a node kind in `language`, falling back to the spec's English. */
