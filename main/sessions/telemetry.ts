@@ -64,6 +64,9 @@ export function toWire(sessionId: string, b: TelemetryBatch, totalSteps: number)
         ...r.gates.map((g) => ({ kind: 'gate' as const, node: g.node, name: g.name, value: g.value, shape: [g.shape[0], g.shape[1]] as [number, number], values: typedToBase64(g.values) })),
         ...r.states.map((g) => ({ kind: 'state' as const, node: g.node, name: g.name, value: g.value, shape: [g.shape[0], g.shape[1]] as [number, number], values: typedToBase64(g.values) })),
       ],
+      // JSON has no Infinity or NaN: a non-finite norm travels as the largest finite number or 0.
+      edgeGrads: Object.fromEntries(Object.entries(r.edgeGrads).map(([k, v]) => [k, Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : 0])),
+      zeroGradNodes: [...r.zeroGradNodes],
     })),
   };
 }

@@ -17,6 +17,12 @@ import { useTranslation } from 'react-i18next';
 import type { XY } from '../../src/graph/edits';
 import { getNodeSpec } from '../../src/nodes/registry';
 import type { PortShape } from '../../src/nodes/types';
+import { fmtNum } from '../insight/compute';
+import { edgeFlow } from '../insight/edgeFlow';
+import { FlowLegend } from '../insight/FlowLegend';
+import { useInsight } from '../insight/insightStore';
+import { graphSignature } from '../training/actions';
+import { useTraining } from '../training/trainingStore';
 import { addNodeAt, commitDrag, connectPorts } from '../store/actions';
 import { checkConnection, edgeBadge } from '../store/connection';
 import { useApp } from '../store';
@@ -57,6 +63,13 @@ export function Canvas({ children }: { children?: ReactNode }) {
   const dragging = useApp((s) => s.dragging);
   const theme = useApp((s) => s.theme);
   const validation = useValidation();
+  const record = useInsight((s) => s.records[s.records.length - 1]);
+  const runSignature = useTraining((s) => s.run?.signature);
+  // Gradient flow belongs to the graph that was trained: hidden once its nodes, params or wires change.
+  const stale = useMemo(() => record !== undefined && runSignature !== undefined && graphSignature(doc) !== runSignature, [record, runSignature, doc]);
+  const latest = stale ? undefined : record;
+  const flowOn = useInsight((s) => s.flow);
+  const flow = useMemo(() => (latest === undefined || !flowOn ? undefined : edgeFlow(latest.edgeGrads)), [latest, flowOn]);
   const { screenToFlowPosition } = useReactFlow();
   // React Flow measures nodes; a controlled flow must hand the sizes back on every render.
   const [measured, setMeasured] = useState<Readonly<Record<string, Size>>>({});
@@ -77,9 +90,11 @@ export function Canvas({ children }: { children?: ReactNode }) {
       const fed = validation.shapes.get(`${e.source.node}.${e.source.port}`);
       if (fed !== undefined) shapesOf(e.target.node)[e.target.port] = fed;
     }
+    const quiet = new Set(latest === undefined || !flowOn ? [] : latest.zeroGradNodes);
     return doc.nodes.map((n) => {
       const size = measured[n.id];
       return {
+        ...(quiet.has(n.id) && latest !== undefined ? { className: 'node-zero-grad', domAttributes: { title: t('insight.zeroGrad', { node: n.label ?? n.id, step: latest.step }) } } : {}),
         id: n.id,
         type: 'unroll' as const,
         position: dragging[n.id] ?? n.position,
@@ -88,14 +103,25 @@ export function Canvas({ children }: { children?: ReactNode }) {
         ...(size === undefined ? {} : { measured: size }),
       };
     });
-  }, [doc, selectedNodes, dragging, validation, measured]);
+  }, [doc, selectedNodes, dragging, validation, measured, latest, flowOn, t]);
 
   const edges = useMemo<Edge[]>(() => {
     const selected = new Set(selectedEdges);
     return doc.edges.map((e) => {
       const problems = validation.byEdge.get(e.id);
       const badge = edgeBadge(validation.shapes, e.source.node, e.source.port);
+      const grad = flow?.edges.get(e.id);
+      // Gradient flow: tint and width from the latest record; the norm rides along as data-grad.
+      const flowStyle =
+        grad === undefined || latest === undefined
+          ? {}
+          : {
+              className: 'edge-flow',
+              style: { stroke: grad.colour, strokeWidth: grad.width },
+              domAttributes: { 'data-grad': String(grad.norm), 'aria-description': t('insight.flowEdge', { norm: fmtNum(grad.norm), step: latest.step }) },
+            };
       return {
+        ...flowStyle,
         id: e.id,
         source: e.source.node,
         sourceHandle: e.source.port,
@@ -105,10 +131,10 @@ export function Canvas({ children }: { children?: ReactNode }) {
         ...(badge === undefined ? {} : { label: badge }),
         ...(problems === undefined
           ? {}
-          : { className: 'edge-problem', label: badge === undefined ? '⚠' : `⚠ ${badge}`, ariaLabel: problems.map((p) => p.message).join('; ') }),
+          : { className: grad === undefined ? 'edge-problem' : 'edge-problem edge-flow', label: badge === undefined ? '⚠' : `⚠ ${badge}`, ariaLabel: problems.map((p) => p.message).join('; ') }),
       };
     });
-  }, [doc, selectedEdges, validation]);
+  }, [doc, selectedEdges, validation, flow, latest, t]);
 
   const onNodesChange = useCallback((changes: NodeChange<UnrollFlowNode>[]) => {
     const s = useApp.getState();
@@ -211,6 +237,7 @@ export function Canvas({ children }: { children?: ReactNode }) {
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} nodeClassName={minimapClass} />
       </ReactFlow>
+      {record !== undefined && <FlowLegend step={record.step} flow={flow} stale={stale} />}
       {children}
     </div>
   );

@@ -265,6 +265,13 @@ export const en = {
     saturation: '< 0.1: {{below}} · > 0.9: {{above}}',
     traceLabel: '{{node}} {{name}} by time step and unit',
     paramNorm: 'gradient norm',
+    flowTitle: 'Gradient flow at step {{step}}',
+    flowRange: 'edge ‖∂L/∂v‖: {{min}} … {{max}} (log scale)',
+    flowNone: 'no gradient reached any edge',
+    flowShow: 'Show gradient flow',
+    flowStale: 'The graph changed since this run; train again to see its gradient flow.',
+    flowEdge: '‖∂L/∂v‖ = {{norm}} at step {{step}}',
+    zeroGrad: 'Near-zero gradients: every parameter of {{node}} got a gradient norm below 1e-8 at step {{step}}',
   },
   command: {
     'file.new': 'New graph',

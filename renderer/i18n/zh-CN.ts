@@ -267,6 +267,13 @@ export const zhCN: Texts = {
     saturation: '< 0.1：{{below}} · > 0.9：{{above}}',
     traceLabel: '{{node}} {{name}}，按时间步和单元',
     paramNorm: '梯度范数',
+    flowTitle: '第 {{step}} 步的梯度流',
+    flowRange: '连线的 ‖∂L/∂v‖：{{min}} … {{max}}（对数刻度）',
+    flowNone: '没有梯度到达任何连线',
+    flowShow: '显示梯度流',
+    flowStale: '自这次训练以来图已更改；请重新训练以查看其梯度流。',
+    flowEdge: '第 {{step}} 步 ‖∂L/∂v‖ = {{norm}}',
+    zeroGrad: '梯度接近零：第 {{step}} 步 {{node}} 的每个参数的梯度范数都低于 1e-8',
   },
   command: {
     'file.new': '新建图',

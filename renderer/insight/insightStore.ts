@@ -38,6 +38,10 @@ export interface InsightRecord {
   readonly length: number;
   readonly gradNorms: readonly GradTrace[];
   readonly traces: readonly ValueTrace[];
+  /** Document edge id → ‖∂L/∂(value on the edge)‖ over the batch and all steps. */
+  readonly edgeGrads: Readonly<Record<string, number>>;
+  /** Document nodes whose every trainable parameter had a gradient norm below 1e-8. */
+  readonly zeroGradNodes: readonly string[];
 }
 
 export type InsightTab = 'loss' | 'gradients' | 'gates' | 'params';
@@ -53,7 +57,10 @@ export interface InsightState {
   paramNames: readonly string[];
   params: RingSeries[];
   version: number;
+  /** Whether the canvas tints edges by the latest record's gradient norms. */
+  flow: boolean;
   setTab(tab: InsightTab): void;
+  setFlow(on: boolean): void;
   reset(clip: number | undefined): void;
 }
 
@@ -66,7 +73,9 @@ export const useInsight = create<InsightState>()((set) => ({
   paramNames: [],
   params: [],
   version: 0,
+  flow: true,
   setTab: (tab) => set({ tab }),
+  setFlow: (flow) => set({ flow }),
   reset: (clip) =>
     set((s) => {
       s.gradNorm.clear();
@@ -88,7 +97,7 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
       if (values.length !== x.shape[0] * x.shape[1]) throw new Error(`telemetry record of step ${r.step}: ${x.node}.${x.name} has ${values.length} values, expected ${x.shape[0]}×${x.shape[1]}`);
       return { kind: x.kind, node: x.node, name: x.name, shape: x.shape, values };
     });
-    return { step: r.step, T: r.T, length: r.length, gradNorms, traces };
+    return { step: r.step, T: r.T, length: r.length, gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [] };
   });
 }
 

@@ -100,6 +100,10 @@ export const RecordWireSchema = z.strictObject({
   gradNorms: z.array(z.strictObject({ name: z.string(), node: z.string(), perStep: b64 })),
   /** Gate activations and hidden states of the recorded sample: `[T, H]` float32 base64. */
   traces: z.array(z.strictObject({ kind: z.enum(['gate', 'state']), node: z.string(), name: z.string(), value: z.string(), shape: z.tuple([z.number().int(), z.number().int()]), values: b64 })),
+  /** Document edge id → ‖∂L/∂(value on the edge)‖ over the batch and all steps (absent from older hosts). */
+  edgeGrads: z.record(z.string(), z.number()).optional(),
+  /** Document nodes whose every trainable parameter had a gradient norm below 1e-8. */
+  zeroGradNodes: z.array(z.string()).optional(),
 });
 
 /** One telemetry batch as it travels: the session's arrays as base64 (float64 for the loss and metrics). */

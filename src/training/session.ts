@@ -17,7 +17,7 @@ import { CHECKPOINT_FORMAT, graphSignature, parseCheckpoint, type Checkpoint } f
 import { resolveConfig, resolveTelemetry, type ConfigOverrides, type SessionConfig, type TelemetryOptions } from './config';
 import { checkData, dataSource, type BindNames } from './data';
 import { SessionError } from './errors';
-import { TelemetryBuffer, type TelemetryBatch, type StepRow } from './telemetry';
+import { edgeValues, TelemetryBuffer, type TelemetryBatch, type StepRow } from './telemetry';
 import { Trainer, type Evaluation } from './trainer';
 import type { Divergence } from './watchdog';
 
@@ -164,6 +164,7 @@ export function createSession(options: SessionOptions): Session {
     scanValues: options.scanValues ?? true,
     step: ck?.step ?? 0,
     updates: ck?.updates ?? 0,
+    edges: telemetry.recordEvery > 0 ? edgeValues(plan, options.doc) : [],
   });
   if (ck !== undefined) trainer.optimizer.load(ck.optimizer);
   checkData(trainer.exec, source, source.batch(root.fork('check'), 1, 1), options.bind ?? {});

@@ -5,6 +5,10 @@
  * node, gate activations, hidden states) are taken every `recordEvery` steps and ride along in the
  * next batch.
  */
+import { expandGraph } from '../compiler/expand';
+import type { Plan } from '../compiler/plan';
+import type { Executor } from '../engine/executor';
+import type { GraphEdge, GraphNode } from '../graph/document';
 import type { ResolvedTelemetry } from './config';
 
 /** ‖∂L/∂h_t‖ of one recurrent node at every step (zero at steps padded for every sample). */
@@ -39,6 +43,78 @@ export interface Recording {
   readonly gates: readonly TraceRecord[];
   /** Hidden states of every recurrent node, of the recorded sample. */
   readonly states: readonly TraceRecord[];
+  /**
+   * Document edge id → ‖∂L/∂(value on the edge)‖, Frobenius norm over the batch and all steps of the
+   * last backward window (the gradient of the value the edge's source port carries).
+   */
+  readonly edgeGrads: Readonly<Record<string, number>>;
+  /** Document nodes with trainable parameters whose every parameter's pre-clip gradient norm is below `ZERO_GRAD`. */
+  readonly zeroGradNodes: readonly string[];
+}
+
+/** A parameter gradient norm below this counts as none at all (a node whose every parameter is below it is flagged). */
+export const ZERO_GRAD = 1e-8;
+
+/** A document edge and the plan value its source port carries. */
+export interface EdgeValue {
+  readonly edge: string;
+  readonly value: string;
+}
+
+/**
+ * Which plan value each document edge carries: `<node>.<port>` for a primitive source, the inner
+ * value that produces the outer output for a composite (a fused cell's `h`). Edges whose source
+ * value the plan does not hold are left out. Call it with the document the plan was compiled from.
+ */
+export function edgeValues(plan: Plan, doc: { readonly nodes: readonly GraphNode[]; readonly edges: readonly GraphEdge[] }): EdgeValue[] {
+  const held = new Set(plan.buffers.map((b) => b.id));
+  const outer = new Map<string, string>();
+  for (const c of expandGraph(doc).composites) {
+    for (const o of c.outputs) outer.set(`${c.id}.${o.port}`, `${o.source.node}.${o.source.port}`);
+  }
+  const out: EdgeValue[] = [];
+  for (const e of doc.edges) {
+    const key = `${e.source.node}.${e.source.port}`;
+    // A fused composite keeps its own output value; an expanded one hands it to an inner node.
+    const value = [outer.get(key), key].find((v) => v !== undefined && held.has(v));
+    if (value !== undefined) out.push({ edge: e.id, value });
+  }
+  return out;
+}
+
+/** ‖∂L/∂v‖_F over the whole buffer of each edge's value, from the executor's last backward. */
+export function edgeGradNorms(exec: Executor, edges: readonly EdgeValue[]): Record<string, number> {
+  const norms = new Map<string, number>();
+  const out: Record<string, number> = {};
+  for (const { edge, value } of edges) {
+    let n = norms.get(value);
+    if (n === undefined) {
+      const g = exec.rawGradient(value); // (T,B,D) or (B,D)
+      let s = 0;
+      for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+      n = Math.sqrt(s);
+      norms.set(value, n);
+    }
+    out[edge] = n;
+  }
+  return out;
+}
+
+/**
+ * The document nodes whose trainable parameters all had a gradient norm below `ZERO_GRAD`
+ * (`paramNorms` in `trainable` order). Nodes without trainable parameters are never listed.
+ */
+export function zeroGradNodes(plan: Plan, trainable: readonly string[], paramNorms: ArrayLike<number>): string[] {
+  const originOf = new Map(plan.ops.map((op) => [op.node, op.origin]));
+  const byName = new Map(plan.params.map((p) => [p.name, p]));
+  const quiet = new Map<string, boolean>();
+  trainable.forEach((name, i) => {
+    const p = byName.get(name);
+    if (p === undefined) return;
+    const node = originOf.get(p.node) ?? p.node;
+    quiet.set(node, (quiet.get(node) ?? true) && paramNorms[i] < ZERO_GRAD);
+  });
+  return [...quiet].filter(([, q]) => q).map(([n]) => n);
 }
 
 /** One row of per-step numbers, as the session produces it. */
@@ -201,6 +277,8 @@ export function telemetryToJson(b: TelemetryBatch): Record<string, unknown> {
       gradNorms: r.gradNorms.map((g) => ({ ...g, perStep: arr(g.perStep) })),
       gates: r.gates.map((g) => ({ ...g, values: arr(g.values) })),
       states: r.states.map((g) => ({ ...g, values: arr(g.values) })),
+      edgeGrads: { ...r.edgeGrads },
+      zeroGradNodes: [...r.zeroGradNodes],
     })),
   };
 }

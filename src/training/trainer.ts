@@ -20,7 +20,7 @@ import type { WeightStore } from '../engine/weights';
 import type { SessionConfig } from './config';
 import { feedOf, type BindNames, type DataSource } from './data';
 import { metricSums, metricValues, type MetricSum } from './metrics';
-import type { Recording, StepRow, TraceRecord } from './telemetry';
+import { edgeGradNorms, zeroGradNodes, type EdgeValue, type Recording, type StepRow, type TraceRecord } from './telemetry';
 import { divergence, Watchdog, type Divergence } from './watchdog';
 
 export interface TrainerParts {
@@ -36,6 +36,8 @@ export interface TrainerParts {
   readonly scanValues: boolean;
   readonly step: number;
   readonly updates: number;
+  /** The document's edges and the values they carry, for the per-edge gradient norms of records (default none). */
+  readonly edges?: readonly EdgeValue[];
 }
 
 export type StepOutcome = { readonly ok: true; readonly row: StepRow; readonly recording?: Recording } | { readonly ok: false; readonly divergence: Divergence };
@@ -155,10 +157,10 @@ export class Trainer {
     this.step = stepNo;
     const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics: metricValues(metricSums(plan, exec)) };
     if (!record) return { ok: true, row };
-    return { ok: true, row, recording: this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths) };
+    return { ok: true, row, recording: this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms) };
   }
 
-  private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array): Recording {
+  private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array, paramNorms: Float64Array): Recording {
     const { exec, plan } = this;
     const T = exec.stepCount;
     const sample = Math.min(want, exec.batchSize - 1);
@@ -175,6 +177,8 @@ export class Trainer {
       gradNorms: plan.recurrences.map((r, i) => ({ name: r.name, node: r.node, perStep: gradNorms[i] })),
       gates: plan.probes.map((p) => trace(p.node, p.name, p.value)),
       states: plan.recurrences.map((r) => trace(r.node, r.name === r.node ? 'h' : r.name.slice(r.node.length + 1), r.source)),
+      edgeGrads: edgeGradNorms(exec, this.parts.edges ?? []),
+      zeroGradNodes: zeroGradNodes(plan, this.trainable, paramNorms),
     };
   }
 
