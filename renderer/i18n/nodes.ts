@@ -104,6 +104,28 @@ export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
   'gru-adding': { title: '加法问题上的门控循环单元（GRU）', description: 'GRU 读入 30 步（数值，标记）对，预测两个被标记数值之和。' },
   'gru-parity': { title: 'GRU 奇偶分类器（n→1）', description: 'GRU 读入一串比特，线性层根据最后一个有效时间步的隐状态判断其奇偶。' },
   'lstm-charlm': { title: 'LSTM 字符级语言模型', description: '在伊索寓言文本上预测下一个字符。' },
+  'lstm-from-gates': {
+    title: '用门搭建的 LSTM（加法问题）',
+    description:
+      '用基本运算搭建 LSTM 单元：四个线性门都读入 x_t 和 h_{t−1}，i = σ(·)，f = σ(·)，g = tanh(·)，o = σ(·)；c_t = f ⊙ c_{t−1} + i ⊙ g，h_t = o ⊙ tanh(c_t)，两个延迟节点把 h 和 c 带到下一步。它与融合的 LSTM 节点计算完全相同，便于逐个查看每个门。',
+  },
+  'stacked-lstm': {
+    title: '加法问题上的两层堆叠 LSTM',
+    description: '两层 LSTM 堆叠：第一层读入（数值，标记）对，第二层读入第一层的隐状态 h¹_t。顶层最后一步的状态预测两个被标记数值之和，用均方误差训练，基线为 1/6。',
+  },
+  'leaky-adding': {
+    title: '加法问题上的泄漏积分单元',
+    description:
+      '泄漏积分循环网络：每个单元保留旧状态的 α 部分，并引入 1 − α 的新 tanh 候选值，h_t = α ⊙ h_{t−1} + (1 − α) ⊙ tanh(U x_t + W h_{t−1} + b)。α 接近 1 时状态变化缓慢，被标记数值的信息比普通循环网络保留得更久；这里 α 可训练，初值在 [0.5, 0.99] 内。',
+  },
+  'skip-rnn-adding': {
+    title: '加法问题上带跳跃连接的循环神经网络',
+    description: '带时间跳跃连接的 tanh 循环网络：h_t = tanh(U x_t + W h_{t−1} + W_d h_{t−10} + b)。来自 h_{t−10} 的额外通路让梯度只需几跳而不是 30 步就能跨越序列，缓解了让普通循环网络在加法问题上停留在基线均方误差 1/6 附近的梯度消失。',
+  },
+  'bilstm-parity': {
+    title: '双向 LSTM 奇偶分类器',
+    description: '双向 LSTM 正向和反向读入一串比特；其 final 输出把正向单元的最后状态与反向单元在第一步的状态拼接为 [h→_τ; h←_1]。线性层据此用交叉熵判断奇偶；随机猜测的损失为 ln 2 ≈ 0.693。',
+  },
 };
 
 /** An example's title and description in `language`, falling back to the host's English. */

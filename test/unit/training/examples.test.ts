@@ -12,13 +12,18 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.unroll.json'));
 describe('examples/', () => {
   it('holds the example graphs', () => {
     expect(files.sort()).toEqual([
+      'bilstm-parity.unroll.json',
       'elman-adding.unroll.json',
       'elman-classifier.unroll.json',
       'gru-adding.unroll.json',
       'gru-parity.unroll.json',
+      'leaky-adding.unroll.json',
       'lstm-adding.unroll.json',
       'lstm-charlm.unroll.json',
+      'lstm-from-gates.unroll.json',
       'per-step-regression.unroll.json',
+      'skip-rnn-adding.unroll.json',
+      'stacked-lstm.unroll.json',
     ]);
   });
 
