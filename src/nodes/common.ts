@@ -105,3 +105,25 @@ export function unaryPorts(inDescription: string, outDescription: string): PortD
     outputPort('out', ELEMENTWISE_ROLES, outDescription),
   ];
 }
+
+/**
+ * The shape rule of a node that turns class/token ids on its `index` input into real vectors of
+ * size `outDim` (OneHot, Embedding): the ids' class count must equal the node's `countParam`.
+ */
+export function idsToVectorsShape(
+  ports: readonly PortDecl[],
+  inputs: Readonly<Record<string, PortShape | undefined>>,
+  kind: string,
+  countParam: string,
+  count: number,
+  outDim: number,
+): ShapeResult {
+  const bad = checkDeclared(ports, inputs);
+  if (bad) return bad;
+  const k = inputs.index;
+  if (k === undefined) return UNKNOWN;
+  if (k.dim !== count) {
+    return shapeError('dim-mismatch', 'index', `input "index" has ${k.dim} classes, but this ${kind}'s ${countParam} is ${count}; set its ${countParam} to ${k.dim}`);
+  }
+  return ok({ out: { role: k.role, dim: outDim, dtype: 'real' } });
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { expectShape, zeros, type Tensor } from '../engine/tensor';
-import { checkDeclared, ok, outputPort, shapeError, UNKNOWN } from './common';
+import { idsToVectorsShape, outputPort } from './common';
 import { gradOf, maskOf, need } from './kernel-helpers';
 import type { NodeSpec, PortDecl } from './types';
 
@@ -34,16 +34,7 @@ export const Embedding: NodeSpec<EmbeddingParams> = {
   description: 'Turns token ids into learned vectors: token k gives column k of the matrix E [size, vocab], the same as E times the one-hot of k.',
   params: EmbeddingParams,
   ports,
-  shape: (p, inputs) => {
-    const bad = checkDeclared(ports(p), inputs);
-    if (bad) return bad;
-    const k = inputs.index;
-    if (k === undefined) return UNKNOWN;
-    if (k.dim !== p.vocab) {
-      return shapeError('dim-mismatch', 'index', `input "index" has ${k.dim} classes, but this Embedding's vocab is ${p.vocab}; set its vocab to ${k.dim}`);
-    }
-    return ok({ out: { role: k.role, dim: p.size, dtype: 'real' } });
-  },
+  shape: (p, inputs) => idsToVectorsShape(ports(p), inputs, 'Embedding', 'vocab', p.vocab, p.size),
   paramTensors: (p) => [{ name: 'E', shape: [p.size, p.vocab], trainable: true, init: 'glorot' }],
   equation: String.raw`y = E\,\operatorname{onehot}(k) = E_{:,k},\quad E \in \mathbb{R}^{D \times V}`,
   kernel: {

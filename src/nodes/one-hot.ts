@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zeros, type Tensor } from '../engine/tensor';
-import { checkDeclared, ok, outputPort, shapeError, UNKNOWN } from './common';
+import { idsToVectorsShape, outputPort } from './common';
 import { maskOf, need } from './kernel-helpers';
 import type { NodeSpec, PortDecl } from './types';
 
@@ -28,16 +28,7 @@ export const OneHot: NodeSpec<OneHotParams> = {
   description: 'Turns class or token ids into one-hot vectors: id k among V classes gives a vector of size V with a 1 at position k. No parameters.',
   params: OneHotParams,
   ports,
-  shape: (p, inputs) => {
-    const bad = checkDeclared(ports(p), inputs);
-    if (bad) return bad;
-    const k = inputs.index;
-    if (k === undefined) return UNKNOWN;
-    if (k.dim !== p.classes) {
-      return shapeError('dim-mismatch', 'index', `input "index" has ${k.dim} classes, but this OneHot's classes is ${p.classes}; set its classes to ${k.dim}`);
-    }
-    return ok({ out: { role: k.role, dim: p.classes, dtype: 'real' } });
-  },
+  shape: (p, inputs) => idsToVectorsShape(ports(p), inputs, 'OneHot', 'classes', p.classes, p.classes),
   paramTensors: () => [],
   equation: String.raw`y = \operatorname{onehot}(k) = e_k \in \{0,1\}^{V}`,
   kernel: {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bpttGradients, chunkRanges, tbpttChunks, tbpttGradients, TbpttError } from '../../../src/engine/bptt';
 import { ExecError, Executor } from '../../../src/engine/executor';
-import { GraphBuilder } from '../compiler/graph-builder';
-import { elmanGraph, gatedGraph, planOf, randomFeed, randomWeights } from './executor-fixtures';
+import { elmanGraph, gatedGraph, lastStepClassifier, planOf, randomFeed, randomWeights } from './executor-fixtures';
 
 describe('chunkRanges', () => {
   it('cuts T = 10 with (k1, k2) = (4, 6) into ((n−1)k1, e_n] with windows (max(0, e_n − k2), e_n]', () => {
@@ -105,18 +104,7 @@ describe('truncated BPTT', () => {
   });
 
   it('runs a LastStep readout in the last chunk; refuses chunks when a LastStep value feeds later steps', () => {
-    const n1 = new GraphBuilder()
-      .node('x', 'Input', { role: 'sequence', size: 2 })
-      .node('y', 'Input', { role: 'vector', size: 2, dtype: 'index' })
-      .node('rnn', 'RNN', { hidden: 3 })
-      .node('last', 'LastStep')
-      .node('o', 'Linear', { units: 2 })
-      .node('loss', 'CrossEntropy')
-      .edge('x.out', 'rnn.in')
-      .edge('rnn.h', 'last.in')
-      .edge('last.out', 'o.in0')
-      .edge('o.out', 'loss.logits')
-      .edge('y.out', 'loss.target');
+    const n1 = lastStepClassifier(2, 3);
     const plan = planOf(n1);
     const store = randomWeights(plan);
     const feed = randomFeed(plan, [5, 4], 5);

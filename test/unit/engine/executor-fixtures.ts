@@ -32,6 +32,22 @@ export function elmanGraph(reduction = 'sumTimeMeanBatch'): GraphBuilder {
     .edge('y.out', 'loss.target');
 }
 
+/** n→1 classifier: x (inputSize) → RNN (hidden) → LastStep → Linear (2 classes) → CE against y (vector ids). */
+export function lastStepClassifier(inputSize: number, hidden: number): GraphBuilder {
+  return new GraphBuilder()
+    .node('x', 'Input', { role: 'sequence', size: inputSize })
+    .node('y', 'Input', { role: 'vector', size: 2, dtype: 'index' })
+    .node('rnn', 'RNN', { hidden })
+    .node('last', 'LastStep')
+    .node('o', 'Linear', { units: 2 })
+    .node('loss', 'CrossEntropy')
+    .edge('x.out', 'rnn.in')
+    .edge('rnn.h', 'last.in')
+    .edge('last.out', 'o.in0')
+    .edge('o.out', 'loss.logits')
+    .edge('y.out', 'loss.target');
+}
+
 /**
  * A GRU-like cell from gates (input 2, hidden 3), with a learned initial state, regressing a
  * 2-vector per step with MSE: z = σ(Lz(x, h')), r = σ(Lr(x, h')), ĥ = tanh(Lh(x, r⊙h')),

@@ -5,7 +5,7 @@ import { bindBatch, BindError } from '../../../src/engine/feeds';
 import { Rng } from '../../../src/engine/rng';
 import { recurrenceGradNorms } from '../../../src/engine/telemetry-records';
 import { GraphBuilder } from '../compiler/graph-builder';
-import { elmanGraph, gatedGraph, gradcheckPlan, planOf, randomFeed, randomWeights } from './executor-fixtures';
+import { elmanGraph, gatedGraph, gradcheckPlan, lastStepClassifier, planOf, randomFeed, randomWeights } from './executor-fixtures';
 
 const TOL = 1e-6;
 
@@ -235,18 +235,7 @@ describe('Executor: losses', () => {
 
 describe('Executor: binding a batch', () => {
   it('maps a data task batch onto Inputs x and y and runs it (parity, n→1 through an RNN and LastStep)', () => {
-    const g = new GraphBuilder()
-      .node('x', 'Input', { role: 'sequence', size: 1 })
-      .node('y', 'Input', { role: 'vector', size: 2, dtype: 'index' })
-      .node('rnn', 'RNN', { hidden: 4 })
-      .node('last', 'LastStep')
-      .node('o', 'Linear', { units: 2 })
-      .node('loss', 'CrossEntropy')
-      .edge('x.out', 'rnn.in')
-      .edge('rnn.h', 'last.in')
-      .edge('last.out', 'o.in0')
-      .edge('o.out', 'loss.logits')
-      .edge('y.out', 'loss.target');
+    const g = lastStepClassifier(1, 4);
     const plan = planOf(g);
     const task = createTask('parity', { T: 6, minT: 2 });
     const batch = task.batch(new Rng(1), 5);
