@@ -47,6 +47,7 @@ export const NODE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
   SoftmaxPoolWeight: { title: 'Softmax 汇聚权重', description: '从 Softmax 汇聚的累积量中读出每个位置的注意力权重 p_j，用于对齐图。' },
   PositionalEncoding: { title: '位置编码', description: '把位置信息加到输入上：正弦编码 PE[t,2k] = sin(p/10000^{2k/D})、PE[t,2k+1] = cos(…)，p = t − 1；或可学习的表 P [maxLen, D]。' },
   SelfAttention: { title: '自注意力', description: '单头自注意力：q、k、v 由 W_q、W_k、W_v 投影得到，A = softmax(QKᵀ/√d_k + M)，输出 A V；M 屏蔽填充的键，因果模式下还屏蔽未来的时间步。' },
+  Attention: { title: '注意力（编码器–解码器）', description: '编码器–解码器注意力：查询（解码器状态）给记忆（编码器状态）的每个有效时间步打分，softmax 把分数变成权重，输出记忆的加权和。打分方式：点积、缩放点积、双线性（general）或加性（Bahdanau）；局部注意力（Luong）还偏向预测位置附近的时间步。' },
   ArgMax: { title: '最大值独热', description: '输出取值最大的类别的独热向量（并列时取编号最小者）；没有梯度。' },
   BCE: { title: '二元交叉熵', description: '由 logits 计算的相互独立的是 / 否输出（例如停止单元）的损失：σ(o) 与 [0, 1] 内目标之间的交叉熵，对输出单元取平均，对有效时间步求和再除以批大小（或对有效时间步取平均）。' },
 };
@@ -82,6 +83,11 @@ export const PARAM_LABEL_ZH: Readonly<Record<string, string>> = {
   maxLen: '最大长度',
   steps: '延迟步数',
   skip: '跳跃连接',
+  score: '打分方式',
+  attnSize: '注意力隐层大小',
+  local: '局部注意力',
+  localSize: '位置网络大小',
+  d: '高斯宽度 d',
 };
 
 /** The title and description of a node kind in `language`, falling back to the spec's English. */

@@ -146,3 +146,40 @@ export interface SequenceKernel<P, S = unknown> {
   /** Param sets the registry-driven finite-difference check runs besides the defaults. */
   readonly checks?: readonly KernelCheckCase[];
 }
+
+/** Per-call data of an attention op: the memory's sizes and each sample's memory length. */
+export interface AttendContext {
+  readonly B: number;
+  /** Steps of the memory (its own time axis, e.g. the encoder's). */
+  readonly Tm: number;
+  /** lengths: (B) — τ_x per sample; memory steps t ≥ τ_b (0-based) are padding. */
+  readonly lengths: Int32Array;
+}
+
+/**
+ * The numerical side of a node that attends from a per-step query over a whole memory sequence that
+ * lives on another time axis (encoder–decoder attention, models.md "Attention and memory").
+ * Ports: `query` carries `[N, D_s]` rows, row r belonging to sample `r mod B` (N = B for one step,
+ * k·B for k steps run at once); `memory` carries `[Tm·B, D_h]` time-major rows (row `t·B + b`), zero at
+ * padded steps. Outputs are per query row (`context` `[N, D_h]`). The scheduler runs it on the
+ * query's time axis (inside a loop when the query is a recurrent state), always in float64.
+ */
+export interface AttendKernel<P, S = unknown> {
+  forward(inputs: Readonly<Record<string, Tensor>>, params: Readonly<Record<string, Tensor>>, attrs: P, ctx: AttendContext): KernelForward<S>;
+  /** As `NodeKernel.backward`; `inputs.memory` of the result is `[Tm·B, D_h]` (zero at padded steps). */
+  backward(
+    gradOutputs: Readonly<Record<string, Tensor | undefined>>,
+    saved: S,
+    inputs: Readonly<Record<string, Tensor>>,
+    params: Readonly<Record<string, Tensor>>,
+    attrs: P,
+    ctx: AttendContext,
+  ): KernelGrads;
+  /**
+   * Per query row, from a forward's saved data: `alpha` `[N, Tm]` (the weights, zero past τ_b) and any
+   * other value worth drawing (local attention's centre `p` `[N]`).
+   */
+  readonly probes: (saved: S, ctx: AttendContext) => Readonly<Record<string, Tensor>>;
+  /** Param sets the finite-difference check runs besides the defaults, with input sizes (`query`, `memory`). */
+  readonly checks?: readonly KernelCheckCase[];
+}

@@ -1,5 +1,6 @@
 import { Add } from './add';
 import { ArgMax } from './arg-max';
+import { Attention } from './attention';
 import { BCE } from './bce';
 import { Bidirectional } from './bidirectional';
 import { Concat } from './concat';
@@ -74,6 +75,7 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   SoftmaxPoolWeight,
   PositionalEncoding,
   SelfAttention,
+  Attention,
   Softmax,
   ArgMax,
   CrossEntropy,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Decomposition, FusedCell, KernelCheckCase, NodeKernel, SequenceKernel } from './kernel-types';
+import type { AttendKernel, Decomposition, FusedCell, KernelCheckCase, NodeKernel, SequenceKernel } from './kernel-types';
 
 /**
  * The declaration of one node kind. Every node kind is one file in `src/nodes/` exporting one
@@ -108,6 +108,11 @@ export interface NodeSpec<P = Record<string, unknown>> {
   readonly kernel?: NodeKernel<P, any>;
   /** Forward/backward over every step at once, float64 (whole-sequence primitives; run batched, never on a cycle). */
   readonly sequence?: SequenceKernel<P, any>;
+  /**
+   * Attention from a per-step `query` over a whole `memory` sequence that may live on another time
+   * axis (encoder–decoder attention), float64; the `memory` port is exempt from the time-axis rule.
+   */
+  readonly attend?: AttendKernel<P, any>;
   /** The node as a subgraph of other node kinds (composite nodes); a fused kernel must equal it. */
   readonly decompose?: (params: P) => Decomposition;
   /** A composite node's fused step kernel (the fast path); it must equal `decompose`. */

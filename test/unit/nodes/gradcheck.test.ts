@@ -10,8 +10,8 @@ const TOLERANCE = 1e-6;
 describe('every node kind is differentiable and checked (registry-driven)', () => {
   for (const spec of NODE_SPECS) {
     describe(spec.type, () => {
-      it('has a kernel, a decomposition, a whole-sequence kernel, or is handled by the scheduler', () => {
-        expect(spec.kernel !== undefined || spec.decompose !== undefined || spec.sequence !== undefined || SCHEDULED.has(spec.type)).toBe(true);
+      it('has a kernel, a decomposition, a whole-sequence or attend kernel, or is handled by the scheduler', () => {
+        expect(spec.kernel !== undefined || spec.decompose !== undefined || spec.sequence !== undefined || spec.attend !== undefined || SCHEDULED.has(spec.type)).toBe(true);
       });
       if (spec.kernel === undefined) return;
       const kernel = spec.kernel;
