@@ -65,8 +65,9 @@ export function validateGraph(doc: Pick<GraphDocument, 'nodes' | 'edges'>): Grap
       problems.push({ code: 'unknown-node', nodeId: missing, edgeId: edge.id, message: `Edge "${edge.id}" connects node "${missing}", which is not in the graph; delete the edge` });
       continue;
     }
-    // Cycle structure: every edge between existing nodes, except edges into cycle-closing nodes.
-    if (!getNodeSpec(nodes[dst].type)?.closesCycles) successors[src].push(dst);
+    // Cycle structure: every edge between existing nodes, except edges into a cycle-closing node's
+    // delayed input `in` (its `init` is read before the first step, so a cycle through it is a real one).
+    if (!(getNodeSpec(nodes[dst].type)?.closesCycles && edge.target.port === 'in')) successors[src].push(dst);
 
     // Each end is checked on its own; a valid target end counts as connected even when the source
     // end is wrong (that is reported once, on the edge), so no missing-input follows.

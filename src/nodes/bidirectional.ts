@@ -46,11 +46,17 @@ const PORTS: PortDecl[] = [
   outputPort('final', ['vector'], 'each direction’s own final state: [h→_{τ_b}; h←_1] (concat) or their sum'),
 ];
 
+/** With an LSTM cell, also each direction's final cell state (an LSTM decoder's c_0). */
+const LSTM_PORTS: PortDecl[] = [...PORTS, outputPort('finalC', ['vector'], 'each direction’s own final cell state: [c→_{τ_b}; c←_1] (concat) or their sum')];
+
+const ports = (p: BidirectionalParams): PortDecl[] => (p.cell === 'lstm' ? LSTM_PORTS : PORTS);
+
 function shape(p: BidirectionalParams, inputs: Readonly<Record<string, PortShape | undefined>>): ShapeResult {
   const width = p.merge === 'concat' ? 2 * p.hidden : p.hidden;
-  const r = cellShape(PORTS, width, inputs);
+  const r = cellShape(ports(p), width, inputs);
   if (!r.ok || r.outputs.h === undefined) return r;
-  return { ok: true, outputs: { h: r.outputs.h, final: { role: 'vector', dim: width, dtype: 'real' } } };
+  const final: PortShape = { role: 'vector', dim: width, dtype: 'real' };
+  return { ok: true, outputs: { h: r.outputs.h, final, ...(p.cell === 'lstm' ? { finalC: final } : {}) } };
 }
 
 /**
@@ -65,9 +71,9 @@ export const Bidirectional: NodeSpec<BidirectionalParams> = {
   category: 'cell',
   title: 'Bidirectional',
   description:
-    'Runs one recurrent cell forwards and another backwards over each sequence (within its own length) and joins their states per step, by concatenation or sum; `final` gives each direction’s own last state.',
+    'Runs one recurrent cell forwards and another backwards over each sequence (within its own length) and joins their states per step, by concatenation or sum; `final` gives each direction’s own last state (and, for an LSTM, `finalC` its last cell state), e.g. a decoder’s initial state.',
   params: BidirectionalParams,
-  ports: () => PORTS,
+  ports,
   shape,
   paramTensors: (p, inputs) => {
     const spec = cellSpec(p);
@@ -77,7 +83,8 @@ export const Bidirectional: NodeSpec<BidirectionalParams> = {
   equation: String.raw`\begin{aligned}
 \overrightarrow{h}_t &= \mathrm{cell}_{\rightarrow}(x_t, \overrightarrow{h}_{t-1}) \\
 \overleftarrow{h}_t &= \mathrm{cell}_{\leftarrow}(x_t, \overleftarrow{h}_{t+1}), \quad \overleftarrow{h}_{\tau_b+1} = h_0 \\
-y_t &= [\overrightarrow{h}_t; \overleftarrow{h}_t] \ \text{or}\ \overrightarrow{h}_t + \overleftarrow{h}_t
+y_t &= [\overrightarrow{h}_t; \overleftarrow{h}_t] \ \text{or}\ \overrightarrow{h}_t + \overleftarrow{h}_t \\
+\text{final} &= [\overrightarrow{h}_{\tau_b}; \overleftarrow{h}_1], \quad \text{finalC} = [\overrightarrow{c}_{\tau_b}; \overleftarrow{c}_1] \ \text{(LSTM; or sums)}
 \end{aligned}`,
   decompose: (p) => {
     const type = cellSpec(p).type;
@@ -104,6 +111,17 @@ y_t &= [\overrightarrow{h}_t; \overleftarrow{h}_t] \ \text{or}\ \overrightarrow{
       .edge('bwd_last.out', 'final.in1')
       .output('h', 'merge.out')
       .output('final', 'final.out');
+    if (p.cell === 'lstm') {
+      // c→_{τ_b} and c←_1, joined like the hidden states
+      d.node('fwd_last_c', 'LastStep')
+        .node('bwd_last_c', 'LastStep')
+        .node('final_c', join, { inputs: 2 })
+        .edge('fwd.c', 'fwd_last_c.in')
+        .edge('bwd.c', 'bwd_last_c.in')
+        .edge('fwd_last_c.out', 'final_c.in0')
+        .edge('bwd_last_c.out', 'final_c.in1')
+        .output('finalC', 'final_c.out');
+    }
     for (const dir of DIRECTIONS) for (const t of cellSpec(p).paramTensors(cp, { in: { role: 'sequence', dim: 1, dtype: 'real' } })) d.param(`${dir}.${t.name}`, `${dir}.${t.name}`);
     return { ...d.build(), reversed: ['bwd'] };
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkDeclared, ok, outputPort, UNKNOWN } from './common';
+import { checkDeclared, ok, outputPort, shapeError, UNKNOWN } from './common';
 import type { Decomposition, InnerPort } from './kernel-types';
 import type { ParamTensorDecl, PortDecl, PortShape, ShapeResult } from './types';
 
@@ -11,25 +11,58 @@ import type { ParamTensorDecl, PortDecl, PortShape, ShapeResult } from './types'
 /** Number of hidden units H. */
 export const Hidden = z.number().int().min(1).max(4096).default(16);
 
-/** The initial state: zeros, or learned vectors (`h0`, and `c0` for an LSTM) broadcast over the batch. */
+/**
+ * The initial state: zeros, or learned vectors (`h0`, and `c0` for an LSTM) broadcast over the batch.
+ * A connected initial-state input (`h0`, `c0`) overrides it for its state.
+ */
 export const InitMode = z.enum(['zeros', 'learned']).default('zeros');
 
-/** Ports of a cell: a sequence `in` of size I, and one sequence per state output (size H). */
-export function cellPorts(outputs: readonly { name: string; description: string }[]): PortDecl[] {
+/** An optional initial-state input of a cell: a vector of H units per sample that feeds the state's Delay `init`. */
+export type InitPort = 'h0' | 'c0';
+
+/** The initial-state inputs' descriptions. */
+export const INIT_PORTS: Readonly<Record<InitPort, string>> = {
+  h0: 'the initial hidden state h_0 per sample (size H), e.g. an encoder’s final state; replaces zeros or the learned h0',
+  c0: 'the initial cell state c_0 per sample (size H), e.g. an LSTM encoder’s final c; replaces zeros or the learned c0',
+};
+
+/**
+ * Ports of a cell: a sequence `in` of size I, the optional initial-state vectors `inits` (`h0`,
+ * `c0`: see `INIT_PORTS`), and one sequence per state output (size H).
+ */
+export function cellPorts(outputs: readonly { name: string; description: string }[], inits: readonly InitPort[] = []): PortDecl[] {
   return [
     { name: 'in', direction: 'in', roles: ['sequence'], dtype: 'real', description: 'the input sequence x_1 … x_T, of size I' },
+    ...inits.map((name): PortDecl => ({ name, direction: 'in', roles: ['vector'], dtype: 'real', optional: true, description: INIT_PORTS[name] })),
     ...outputs.map((o) => outputPort(o.name, ['sequence'], o.description)),
   ];
 }
 
-/** A cell's shape rule: a real sequence in, every output a sequence of `hidden` units. */
+/**
+ * A cell's shape rule: a real sequence in, every output a sequence of `hidden` units; an initial-state
+ * input (`h0`, `c0`) must have `hidden` units.
+ */
 export function cellShape(ports: readonly PortDecl[], hidden: number, inputs: Readonly<Record<string, PortShape | undefined>>): ShapeResult {
   const bad = checkDeclared(ports, inputs);
   if (bad) return bad;
+  for (const p of ports) {
+    const s = p.direction === 'in' && p.name in INIT_PORTS ? inputs[p.name] : undefined;
+    if (s !== undefined && s.dim !== hidden) {
+      return shapeError('dim-mismatch', p.name, `input "${p.name}" has size ${s.dim}, but this cell has ${hidden} hidden units; feed an initial state of size ${hidden}, or set hidden to ${s.dim}`);
+    }
+  }
   if (inputs.in === undefined) return UNKNOWN;
   const outputs: Record<string, PortShape> = {};
   for (const p of ports) if (p.direction === 'out') outputs[p.name] = { role: 'sequence', dim: hidden, dtype: 'real' };
   return ok(outputs);
+}
+
+/**
+ * The learned initial-state vectors a cell with `init: learned` owns: one `[H]` per state (`h0`,
+ * `c0`), except those whose input port is connected (that input gives the initial value instead).
+ */
+export function learnedInitTensors(init: 'zeros' | 'learned', hidden: number, names: readonly InitPort[], inputs: Readonly<Record<string, PortShape | undefined>>): ParamTensorDecl[] {
+  return init === 'learned' ? names.filter((n) => inputs[n] === undefined).map((n) => vectorTensor(n, hidden)) : [];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zeros, type Tensor } from '../engine/tensor';
-import { cellPorts, cellShape, DecompositionBuilder, gateTensors, Hidden, InitMode, vectorTensor } from './cell-common';
+import { cellPorts, cellShape, DecompositionBuilder, gateTensors, Hidden, InitMode, learnedInitTensors, vectorTensor } from './cell-common';
 import { biasAdd, biasBack, matAdd, matBack, sigmoid, stepInput, stepParam, zeroGrads } from './cell-math';
 import { gradOf } from './kernel-helpers';
 import type { FusedCell } from './kernel-types';
@@ -18,7 +18,7 @@ export type GRUParams = z.infer<typeof GRUParams>;
 
 const GATES = ['z', 'r', 'h'] as const;
 
-const PORTS = cellPorts([{ name: 'h', description: 'the hidden states h_1 … h_T' }]);
+const PORTS = cellPorts([{ name: 'h', description: 'the hidden states h_1 … h_T' }], ['h0']);
 
 interface Saved {
   readonly z: Tensor; // update gate: (N,H)
@@ -127,14 +127,14 @@ export const GRU: NodeSpec<GRUParams> = {
   category: 'cell',
   title: 'GRU',
   description:
-    'Gated recurrent unit: an update gate blends the previous state with a candidate, and a reset gate decides how much of the previous state the candidate sees. Fewer gates than an LSTM, similar memory.',
+    'Gated recurrent unit: an update gate blends the previous state with a candidate, and a reset gate decides how much of the previous state the candidate sees. Fewer gates than an LSTM, similar memory. h_0 is zeros, learned, or the vector on the optional h0 input (e.g. an encoder’s final state).',
   params: GRUParams,
   ports: () => PORTS,
   shape: (p, inputs) => cellShape(PORTS, p.hidden, inputs),
   paramTensors: (p, inputs) => {
     const out: ParamTensorDecl[] = gateTensors(GATES, p.hidden, inputs);
     if (p.resetAfter) out.push(vectorTensor('b_hh', p.hidden));
-    if (p.init === 'learned') out.push(vectorTensor('h0', p.hidden));
+    out.push(...learnedInitTensors(p.init, p.hidden, ['h0'], inputs));
     return out;
   },
   equation: String.raw`\begin{aligned}
@@ -145,7 +145,7 @@ h_t &= z_t \odot h_{t-1} + (1 - z_t) \odot \hat h_t
 \end{aligned}`,
   decompose: (p) => {
     const H = p.hidden;
-    const d = new DecompositionBuilder().node('h_prev', 'Delay', { size: H, init: p.init });
+    const d = new DecompositionBuilder().node('h_prev', 'Delay', { size: H, init: p.init }).input('h0', 'h_prev.init');
     for (const g of ['z', 'r']) d.gateLinear(`${g}_a`, H, 'h_prev', { U: `U_${g}`, W: `W_${g}`, b: `b_${g}` }).node(g, 'Sigmoid').edge(`${g}_a.out`, `${g}.in`).probe(g, `${g}.out`);
     if (p.resetAfter) {
       // ĥ = tanh(U_h x + b_h + r ⊙ (W_h h_{t−1} + b_hh))

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zeros, type Tensor } from '../engine/tensor';
-import { cellPorts, cellShape, DecompositionBuilder, gateTensors, Hidden, InitMode, vectorTensor } from './cell-common';
+import { cellPorts, cellShape, DecompositionBuilder, gateTensors, Hidden, InitMode, learnedInitTensors, vectorTensor } from './cell-common';
 import { biasAdd, biasBack, matAdd, matBack, sigmoid, stepInput, stepParam, zeroGrads } from './cell-math';
 import { gradOf } from './kernel-helpers';
 import type { FusedCell } from './kernel-types';
@@ -19,10 +19,13 @@ export type LSTMParams = z.infer<typeof LSTMParams>;
 const GATES = ['i', 'f', 'g', 'o'] as const;
 type Gate = (typeof GATES)[number];
 
-const PORTS = cellPorts([
-  { name: 'h', description: 'the hidden states h_1 … h_T' },
-  { name: 'c', description: 'the cell states c_1 … c_T' },
-]);
+const PORTS = cellPorts(
+  [
+    { name: 'h', description: 'the hidden states h_1 … h_T' },
+    { name: 'c', description: 'the cell states c_1 … c_T' },
+  ],
+  ['h0', 'c0'],
+);
 
 interface Saved {
   readonly gates: Readonly<Record<Gate, Tensor>>; // f, i, o after σ, g after tanh: (N,H)
@@ -127,14 +130,14 @@ export const LSTM: NodeSpec<LSTMParams> = {
   category: 'cell',
   title: 'LSTM',
   description:
-    'Long short-term memory: a cell state c that a forget gate keeps and an input gate writes, read out through an output gate. Keeps gradients alive over long spans.',
+    'Long short-term memory: a cell state c that a forget gate keeps and an input gate writes, read out through an output gate. Keeps gradients alive over long spans. h_0 and c_0 are zeros, learned, or the vectors on the optional h0 and c0 inputs (e.g. an LSTM encoder’s final h and c).',
   params: LSTMParams,
   ports: () => PORTS,
   shape: (p, inputs) => cellShape(PORTS, p.hidden, inputs),
   paramTensors: (p, inputs) => {
     const out: ParamTensorDecl[] = gateTensors(GATES, p.hidden, inputs, { b_f: p.forgetBias });
     if (p.peepholes) for (const g of ['p_i', 'p_f', 'p_o']) out.push(vectorTensor(g, p.hidden));
-    if (p.init === 'learned') out.push(vectorTensor('h0', p.hidden), vectorTensor('c0', p.hidden));
+    out.push(...learnedInitTensors(p.init, p.hidden, ['h0', 'c0'], inputs));
     return out;
   },
   equation: String.raw`\begin{aligned}
@@ -147,7 +150,11 @@ h_t &= o_t \odot \tanh(c_t)
 \end{aligned}`,
   decompose: (p) => {
     const H = p.hidden;
-    const d = new DecompositionBuilder().node('h_prev', 'Delay', { size: H, init: p.init }).node('c_prev', 'Delay', { size: H, init: p.init });
+    const d = new DecompositionBuilder()
+      .node('h_prev', 'Delay', { size: H, init: p.init })
+      .node('c_prev', 'Delay', { size: H, init: p.init })
+      .input('h0', 'h_prev.init')
+      .input('c0', 'c_prev.init');
     for (const g of GATES) {
       d.gateLinear(`${g}_a`, H, 'h_prev', { U: `U_${g}`, W: `W_${g}`, b: `b_${g}` }).node(g, g === 'g' ? 'Tanh' : 'Sigmoid');
       // A peephole adds p ⊙ c (c_{t−1} for f and i, c_t for o) to the gate's pre-activation.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zeros, type Tensor } from '../engine/tensor';
-import { cellPorts, cellShape, DecompositionBuilder, gateTensors, Hidden, InitMode, vectorTensor } from './cell-common';
+import { cellPorts, cellShape, DecompositionBuilder, gateTensors, Hidden, InitMode, learnedInitTensors } from './cell-common';
 import { biasAdd, biasBack, matAdd, matBack, stepInput, stepParam, zeroGrads } from './cell-math';
 import { gradOf } from './kernel-helpers';
 import type { FusedCell } from './kernel-types';
@@ -25,12 +25,12 @@ export const RNNParams = z
     skip: SkipParams.optional(),
   })
   .refine((p) => !(p.skip?.mode === 'add' && p.init === 'learned'), {
-    message: 'a skip connection in mode "add" reads h_0 through two Delays, which cannot share one learned h0; use init "zeros" or mode "remove"',
+    message: 'a skip connection in mode "add" reads h_0 through two Delays, which cannot share one learned h0; use init "zeros" (an h0 input, when connected, feeds both) or mode "remove"',
     path: ['init'],
   });
 export type RNNParams = z.infer<typeof RNNParams>;
 
-const PORTS = cellPorts([{ name: 'h', description: 'the hidden states h_1 … h_T' }]);
+const PORTS = cellPorts([{ name: 'h', description: 'the hidden states h_1 … h_T' }], ['h0']);
 
 interface Saved {
   readonly h: Tensor; // h_t: (N,H)
@@ -86,14 +86,14 @@ export const RNN: NodeSpec<RNNParams> = {
   category: 'cell',
   title: 'RNN (Elman)',
   description:
-    'The vanilla recurrent cell: each step mixes the input with the previous hidden state and squashes it with tanh (or relu). Long-range gradients vanish (or, with relu, can explode); a skip connection through time lets the state reach d steps back.',
+    'The vanilla recurrent cell: each step mixes the input with the previous hidden state and squashes it with tanh (or relu). Long-range gradients vanish (or, with relu, can explode); a skip connection through time lets the state reach d steps back. h_0 is zeros, learned, or the vector on the optional h0 input (e.g. an encoder’s final state).',
   params: RNNParams,
   ports: () => PORTS,
   shape: (p, inputs) => cellShape(PORTS, p.hidden, inputs),
   paramTensors: (p, inputs) => {
     const out: ParamTensorDecl[] = gateTensors([''], p.hidden, inputs);
     if (p.skip?.mode === 'add') out.push({ name: 'W_d', shape: [p.hidden, p.hidden], trainable: true, init: 'orthogonal' });
-    if (p.init === 'learned') out.push(vectorTensor('h0', p.hidden));
+    out.push(...learnedInitTensors(p.init, p.hidden, ['h0'], inputs));
     return out;
   },
   equation: String.raw`h_t = \phi(b + W h_{t-1} + U x_t),\quad \phi \in \{\tanh, \operatorname{relu}\};\ \text{skip } d\text{: add } W_d h_{t-d}\text{, or remove: } W h_{t-d} \text{ for } W h_{t-1}`,
@@ -108,13 +108,16 @@ export const RNN: NodeSpec<RNNParams> = {
         .edge('h_prev.out', 'a.in1')
         .edge('h_skip.out', 'a.in2')
         .edge('h.out', 'h_skip.in')
+        .input('h0', 'h_prev.init', 'h_skip.init')
         .param('U', 'a.W0')
         .param('W', 'a.W1')
         .param('W_d', 'a.W2')
         .param('b', 'a.b');
     } else {
       // without a skip, or with `remove`: the one Delay reaches back d steps
-      d.node('h_prev', 'Delay', { size: p.hidden, init: p.init, ...(p.skip ? { steps: p.skip.d } : {}) }).gateLinear('a', p.hidden, 'h_prev', { U: 'U', W: 'W', b: 'b' });
+      d.node('h_prev', 'Delay', { size: p.hidden, init: p.init, ...(p.skip ? { steps: p.skip.d } : {}) })
+        .gateLinear('a', p.hidden, 'h_prev', { U: 'U', W: 'W', b: 'b' })
+        .input('h0', 'h_prev.init');
     }
     d.node('h', p.activation === 'tanh' ? 'Tanh' : 'ReLU')
       .edge('a.out', 'h.in')

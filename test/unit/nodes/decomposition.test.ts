@@ -19,14 +19,18 @@ function variants(spec: NodeSpec<any>): { params: Record<string, unknown>; dims?
   return [{ params: {}, dims: spec.decomposeDims ? { ...spec.decomposeDims } : undefined }, ...more.map((c) => ({ params: { ...c.params }, dims: c.dims ? { ...c.dims } : undefined }))];
 }
 
-/** The decomposition as a document: one Input per outer input port (`outer_<port>`), then the inner nodes and edges. */
+/**
+ * The decomposition as a document: one Input per required outer input port (`outer_<port>`), then the
+ * inner nodes and edges. Optional inputs (a cell's `h0`, `c0`) stay unconnected, as on a fresh node;
+ * initial-state-ports.test.ts checks them connected.
+ */
 function asDocument(spec: NodeSpec<any>, attrs: unknown, dec: Decomposition, dims: Record<string, number>) {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const edge = (source: { node: string; port: string }, target: { node: string; port: string }) =>
     edges.push({ id: edgeId(`e${edges.length}`), source: { node: nodeId(source.node), port: source.port }, target: { node: nodeId(target.node), port: target.port } });
   for (const p of spec.ports(attrs)) {
-    if (p.direction !== 'in') continue;
+    if (p.direction !== 'in' || p.optional) continue;
     nodes.push({ id: nodeId(`outer_${p.name}`), type: 'Input', version: 1, position: { x: 0, y: 0 }, params: { role: p.roles[0], size: dims[p.name] ?? 3, dtype: p.dtype ?? 'real' } });
     for (const t of dec.inputs[p.name] ?? []) edge({ node: `outer_${p.name}`, port: 'out' }, t);
   }
@@ -83,7 +87,7 @@ describe('decompositions are well-formed (registry-driven)', () => {
           const result = validateGraph(doc);
           expect(result.problems).toEqual([]);
           const outerShapes: Record<string, PortShape> = {};
-          for (const p of spec.ports(attrs)) if (p.direction === 'in') outerShapes[p.name] = { role: p.roles[0], dim: dims[p.name], dtype: p.dtype ?? 'real' };
+          for (const p of spec.ports(attrs)) if (p.direction === 'in' && !p.optional) outerShapes[p.name] = { role: p.roles[0], dim: dims[p.name], dtype: p.dtype ?? 'real' };
           const rule = spec.shape(attrs, outerShapes);
           expect(rule.ok).toBe(true);
           if (!rule.ok) return;

@@ -230,7 +230,7 @@ describe('Reverse', () => {
 
 describe('Bidirectional', () => {
   it('gives 2H per step and as final with concat, H with sum', () => {
-    expect(shapeOf(Bidirectional, { hidden: 5 }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(10), final: vec(10) } });
+    expect(shapeOf(Bidirectional, { hidden: 5 }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(10), final: vec(10), finalC: vec(10) } });
     expect(shapeOf(Bidirectional, { hidden: 5, merge: 'sum', cell: 'gru' }, { in: seq(3) })).toEqual({ ok: true, outputs: { h: seq(5), final: vec(5) } });
     expect(shapeOf(Bidirectional, {}, { in: vec(3) })).toMatchObject({ ok: false, code: 'incompatible-roles', port: 'in' });
   });
