@@ -1,3 +1,4 @@
+import { initialStatePorts } from '../nodes/fused';
 import type { ExpandedComposite } from './expand';
 import type { Phase, Plan, PlanOp } from './plan';
 
@@ -5,8 +6,9 @@ import type { Phase, Plan, PlanOp } from './plan';
  * Optional compiler pass after `plan.ts`: replaces the inner ops of every composite node that has a
  * fused step kernel (`NodeSpec.fused`, e.g. RNN, LSTM, GRU) by one op of type `<Kind>.step`, which
  * the backend runs with `fused.step`. The composite's Delays stay (they carry the states and freeze
- * them past `τ_b`, as on the decomposed path); the fused op reads the outer inputs and each Delay's
- * output (`h_prev`, `c_prev`) and writes the state values under the ids the decomposition gave them,
+ * them past `τ_b`, as on the decomposed path, and read an initial state `h0`/`c0` on their `init`);
+ * the fused op reads the outer inputs other than those initial states and each Delay's output
+ * (`h_prev`, `c_prev`) and writes the state values under the ids the decomposition gave them,
  * so losses and readouts are unchanged. The inner values are gone, so the composite's probes (gate
  * activations) are dropped from the plan, and so is the recorded `‖∂L/∂s_t‖` of a state that the cell
  * also reads inside the step (an LSTM's `c`): compile without `fused` to see them.
@@ -35,8 +37,10 @@ export function fuseCells(plan: Plan, composites: readonly ExpandedComposite[]):
     const loops = phases.filter((ph) => ph.kind === 'loop' && ph.ops.some((k) => inner(ops[k])));
     if (removed.length === 0 || loops.length !== 1) continue; // not one recurrence: keep it decomposed
 
+    // The outer inputs the step reads; an initial state (`h0`, `c0`) feeds its Delay's `init` only.
+    const initPorts = initialStatePorts(c.spec, c.params);
     const inputs: Record<string, string> = {};
-    for (const [port, src] of Object.entries(c.feeds)) inputs[port] = `${src.node}.${src.port}`;
+    for (const [port, src] of Object.entries(c.feeds)) if (!initPorts.has(port)) inputs[port] = `${src.node}.${src.port}`;
     for (const s of states) inputs[s.previous] = `${c.id}.${s.previous}.out`;
     const outputs: Record<string, string> = {};
     for (const s of states) outputs[s.output] = outs.get(s.output)!;
@@ -45,7 +49,7 @@ export function fuseCells(plan: Plan, composites: readonly ExpandedComposite[]):
     for (const p of params) {
       if (p.name.startsWith(`${c.id}.`) && !inits.has(p.name) && removed.some((o) => o.node === p.node)) opParams[p.name.slice(c.id.length + 1)] = p.name;
     }
-    const op: PlanOp = { node: c.id, type: `${c.spec.type}${FUSED_SUFFIX}`, kind: 'kernel', origin: removed[0].origin, attrs: c.params as Record<string, unknown>, inputs, outputs, params: opParams, perStep: true };
+    const op: PlanOp = { node: c.id, type: `${c.spec.type}${FUSED_SUFFIX}`, kind: 'kernel', origin: removed[0].origin, attrs: c.params as Record<string, unknown>, inputs, outputs, params: opParams, perStep: true, ...(removed[0].axis === 1 ? { axis: 1 as const } : {}) };
 
     const kept = new Set(Object.values(outputs));
     const gone = new Set(removed.flatMap((o) => Object.values(o.outputs)).filter((v) => !kept.has(v)));
@@ -59,7 +63,7 @@ export function fuseCells(plan: Plan, composites: readonly ExpandedComposite[]):
       else {
         // the loop that held the cell's recurrence takes the fused op (an inner projection outside it goes too)
         if (ph === loops[0]) list.push(ops.length - 1);
-        phases[i] = { kind: 'loop', ops: sortLoop(ops, list), delays: ph.delays.map(remap) };
+        phases[i] = { ...ph, ops: sortLoop(ops, list), delays: ph.delays.map(remap) };
       }
     }
     // A state that other inner ops also read (an LSTM's c) has only part of ∂L/∂state outside the

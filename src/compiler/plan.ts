@@ -27,6 +27,8 @@ export interface PlanValue {
   /** Feature size (for index values: the number of classes). */
   readonly dim: number;
   readonly dtype: PortDType;
+  /** Per-step values only: the time axis, 1 for the target (decoder) axis; absent for the source axis. */
+  readonly axis?: 1;
 }
 
 /** A data source the caller fills (an Input node). */
@@ -36,6 +38,8 @@ export interface PlanInput {
   readonly role: 'sequence' | 'vector';
   readonly size: number;
   readonly dtype: PortDType;
+  /** 1 for a sequence on the target (decoder) axis. */
+  readonly axis?: 1;
 }
 
 /** A parameter tensor, `<nodeId>.<param>` (a composite's params keep the composite's id). */
@@ -59,7 +63,9 @@ export type OpKind =
   /** `y_{b,t} = x_{b,τ_b−t+1}` (t ≤ τ_b): each sample's valid prefix backwards, over all steps at once. */
   | 'reverse'
   /** The node's `sequence` kernel over every step at once, with the batch's lengths (self-attention). */
-  | 'sequence';
+  | 'sequence'
+  /** The node's `attend` kernel: per query step, over the whole `memory` sequence of (possibly) another time axis. */
+  | 'attend';
 
 export interface PlanOp {
   /** Expanded node id. */
@@ -78,13 +84,15 @@ export interface PlanOp {
   readonly params: Readonly<Record<string, string>>;
   /** Runs once per step (sequence/state values), or once per batch (vectors). */
   readonly perStep: boolean;
+  /** Per-step ops only: 1 when it runs on the target (decoder) axis. */
+  readonly axis?: 1;
 }
 
 export type Phase =
   /** Per-step ops on no cycle, each over all steps of a range at once (`[T·B, D]` rows; a Reverse needs all T). */
-  | { readonly kind: 'batched'; readonly ops: readonly number[] }
+  | { readonly kind: 'batched'; readonly ops: readonly number[]; readonly axis?: 1 }
   /** A time loop: per step, the ops in order; then every Delay's carried value is updated. */
-  | { readonly kind: 'loop'; readonly ops: readonly number[]; readonly delays: readonly number[] }
+  | { readonly kind: 'loop'; readonly ops: readonly number[]; readonly delays: readonly number[]; readonly axis?: 1 }
   /** Ops without a time axis, once per batch; `late` ones read per-step values (LastStep). */
   | { readonly kind: 'vector'; readonly late: boolean; readonly ops: readonly number[] };
 
@@ -96,6 +104,8 @@ export interface PlanLoss {
   readonly reduction: LossReduction;
   /** A loss of sequences (masked per step), or of vectors (one term per sample). */
   readonly perStep: boolean;
+  /** 1 for a per-step loss on the target (decoder) axis. */
+  readonly axis?: 1;
 }
 
 /**
@@ -116,6 +126,8 @@ export interface PlanRecurrence {
   readonly dim: number;
   /** True when the state runs backwards in time per sample (a bidirectional layer's `bwd`): step s is time τ_b − s + 1. */
   readonly reversed?: boolean;
+  /** 1 for a state on the target (decoder) axis. */
+  readonly axis?: 1;
 }
 
 /** Named inner values of a composite (gate activations), per composite (its expanded id: `l0`, `l0.bwd`). */
@@ -125,6 +137,8 @@ export interface PlanProbe {
   readonly value: string;
   /** As `PlanRecurrence.reversed`. */
   readonly reversed?: boolean;
+  /** 1 for a value on the target (decoder) axis. */
+  readonly axis?: 1;
 }
 
 export interface Plan {
@@ -157,7 +171,9 @@ export type PlanProblemCode =
   /** A value's shape could not be inferred (e.g. every input optional and unconnected). */
   | 'shape-unknown'
   /** A node that needs the whole sequence at once (Reverse, SelfAttention, PositionalEncoding) sits on a cycle, which runs step by step. */
-  | 'whole-sequence-in-cycle';
+  | 'whole-sequence-in-cycle'
+  /** A per-step node reads sequences of two different time axes (source and target) on ports other than an attention's `memory`. */
+  | 'time-axis-mismatch';
 
 export interface PlanProblem {
   readonly code: PlanProblemCode;
@@ -228,6 +244,50 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
     else timing[i] = [...feeds[i].values()].some((src) => valueTiming(src) !== 'vector' && valueTiming(src) !== 'input') ? 'late' : 'vector';
   }
 
+  // Time axes: a sequence Input names its own (source unless `axis: target`); a per-step node takes
+  // the axis of its per-step inputs, an attention's `memory` excepted (it may read the other axis).
+  // A Delay's input edge is cut in `order`, so the rule is applied until nothing changes.
+  const axis = new Array<0 | 1 | undefined>(nodes.length).fill(undefined);
+  const nodeOfValue = (src: string) => index.get(src.slice(0, src.lastIndexOf('.')))!;
+  const perStepValue = (src: string) => {
+    const t = valueTiming(src);
+    return t === 'step' || (t === 'input' && shapes.get(src)?.role === 'sequence');
+  };
+  const axisFeeds = (i: number): [string, string][] => [...feeds[i]].filter(([port, src]) => !(res[i].spec.attend !== undefined && port === 'memory') && perStepValue(src));
+  res.forEach((r, i) => {
+    if (r.spec.type === 'Input' && r.attrs.role === 'sequence') axis[i] = r.attrs.axis === 'target' ? 1 : 0;
+  });
+  for (let changed = true, pass = 0; changed && pass <= nodes.length; pass++) {
+    changed = false;
+    for (const id of order) {
+      const i = index.get(id)!;
+      if (axis[i] !== undefined || timing[i] === 'input' || timing[i] === 'vector') continue;
+      for (const [, src] of axisFeeds(i)) {
+        const a = axis[nodeOfValue(src)];
+        if (a !== undefined) {
+          axis[i] = a;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  const axisName = (a: 0 | 1) => (a === 1 ? 'target (decoder)' : 'source (input)');
+  for (const id of order) {
+    const i = index.get(id)!;
+    if (timing[i] === 'input' || timing[i] === 'vector') continue;
+    const own = axis[i] ?? 0;
+    const other = axisFeeds(i).find(([, src]) => (axis[nodeOfValue(src)] ?? 0) !== own);
+    if (other !== undefined) {
+      problems.push({
+        code: 'time-axis-mismatch',
+        nodeId: originOf(id),
+        message: `${res[i].spec.type} node "${id}" reads per-step values of both the ${axisName(own)} and the ${axisName(own === 1 ? 0 : 1)} time axis (input "${other[0]}" from "${other[1]}"); only an Attention's "memory" may read the other axis — reduce the sequence to a vector first (LastStep) or attend over it`,
+      });
+    }
+  }
+  const onTarget = (i: number): { axis?: 1 } => (axis[i] === 1 ? { axis: 1 } : {});
+
   // Buffers, inputs, ops.
   const buffers: PlanValue[] = [];
   const inputs: PlanInput[] = [];
@@ -240,6 +300,11 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
     for (const [port, src] of Object.entries(c.feeds)) ins[port] = shapes.get(`${src.node}.${src.port}`);
     for (const d of c.spec.paramTensors(c.params, ins)) outerDecls.set(`${c.id}.${d.name}`, d);
     for (const [name, p] of Object.entries(c.probes)) probes.push({ node: c.id, name, value: `${p.node}.${p.port}`, ...(isReversed(expanded, p.node) ? { reversed: true } : {}) });
+  }
+  const probeAxis = (value: string): { axis?: 1 } => onTarget(index.get(value.slice(0, value.lastIndexOf('.')))!);
+  for (let j = 0; j < probes.length; j++) {
+    const a = probeAxis(probes[j].value);
+    if (a.axis === 1) probes[j] = { ...probes[j], axis: 1 };
   }
   const opOf = new Map<number, PlanOp>();
   for (let i = 0; i < nodes.length; i++) {
@@ -254,16 +319,16 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
         continue;
       }
       if (s.role === 'scalar') continue; // a loss: its value goes to Plan.losses
-      const v: PlanValue = { id: `${id}.${p.name}`, node: id, port: p.name, role: s.role, perStep: s.role !== 'vector', dim: s.dim, dtype: s.dtype };
+      const v: PlanValue = { id: `${id}.${p.name}`, node: id, port: p.name, role: s.role, perStep: s.role !== 'vector', dim: s.dim, dtype: s.dtype, ...(s.role !== 'vector' ? onTarget(i) : {}) };
       buffers.push(v);
       outputs[p.name] = v.id;
     }
     if (r.spec.type === 'Input') {
       const v = outputs.out;
-      if (v !== undefined) inputs.push({ node: id, value: v, role: r.attrs.role as 'sequence' | 'vector', size: r.attrs.size as number, dtype: r.attrs.dtype as PortDType });
+      if (v !== undefined) inputs.push({ node: id, value: v, role: r.attrs.role as 'sequence' | 'vector', size: r.attrs.size as number, dtype: r.attrs.dtype as PortDType, ...onTarget(i) });
       continue;
     }
-    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.type === 'Reverse' ? 'reverse' : r.spec.sequence ? 'sequence' : r.spec.kernel ? 'kernel' : null;
+    const kind: OpKind | null = r.spec.closesCycles ? 'delay' : r.spec.type === 'LastStep' ? 'last-step' : r.spec.type === 'Reverse' ? 'reverse' : r.spec.sequence ? 'sequence' : r.spec.attend ? 'attend' : r.spec.kernel ? 'kernel' : null;
     if (kind === null) {
       problems.push({ code: 'no-kernel', nodeId: originOf(id), message: `${r.spec.type} node "${id}" has no kernel, so it cannot run; replace it with a node kind that has one` });
       continue;
@@ -291,7 +356,7 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
     }
     const opInputs: Record<string, string> = {};
     for (const [port, src] of feeds[i]) opInputs[port] = src;
-    opOf.set(i, { node: id, type: r.spec.type, kind, origin: originOf(id), attrs: r.attrs, inputs: opInputs, outputs, params: opParams, perStep: timing[i] === 'step' });
+    opOf.set(i, { node: id, type: r.spec.type, kind, origin: originOf(id), attrs: r.attrs, inputs: opInputs, outputs, params: opParams, perStep: timing[i] === 'step', ...(timing[i] === 'step' ? onTarget(i) : {}) });
   }
 
   // Phases.
@@ -303,7 +368,14 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
       problems.push({ code: 'whole-sequence-in-cycle', nodeId: originOf(nodes[i].id), message: `${res[i].spec.type} node "${nodes[i].id}" is on a cycle through a Delay, but it needs every step of its input at once; take it out of the loop` });
     }
   });
-  const sched = schedulePhases(successors, rec, timing, isDelay, rank, options, whole);
+  res.forEach((r, i) => {
+    const memory = feeds[i].get('memory');
+    if (r.spec.attend === undefined || memory === undefined) return;
+    if (rec.component[nodeOfValue(memory)] === rec.component[i]) {
+      problems.push({ code: 'whole-sequence-in-cycle', nodeId: originOf(nodes[i].id), message: `${r.spec.type} node "${nodes[i].id}" attends over "${memory}", which is computed in the same loop; its memory must be a whole sequence computed before (e.g. an encoder's states)` });
+    }
+  });
+  const sched = schedulePhases(successors, rec, timing, isDelay, rank, options, whole, axis.map((a) => a ?? 0));
   const ops: PlanOp[] = [];
   const phases: Phase[] = [];
   for (const ph of sched) {
@@ -317,8 +389,9 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
       ops.push(op);
     }
     if (list.length === 0) continue;
-    if (ph.kind === 'loop') phases.push({ kind: 'loop', ops: list, delays });
-    else if (ph.kind === 'batched') phases.push({ kind: 'batched', ops: list });
+    const on = ph.axis === 1 ? { axis: 1 as const } : {};
+    if (ph.kind === 'loop') phases.push({ kind: 'loop', ops: list, delays, ...on });
+    else if (ph.kind === 'batched') phases.push({ kind: 'batched', ops: list, ...on });
     else phases.push({ kind: 'vector', late: ph.late, ops: list });
   }
 
@@ -327,9 +400,9 @@ export function buildPlan(input: PlanBuildInput, options: ScheduleOptions = {}):
   ops.forEach((op, k) => {
     if (getNodeSpec(op.type)?.category !== 'loss') return;
     const reduction = op.attrs.reduction === 'meanValidSteps' ? 'meanValidSteps' : 'sumTimeMeanBatch';
-    losses.push({ op: k, node: op.node, reduction, perStep: op.perStep });
+    losses.push({ op: k, node: op.node, reduction, perStep: op.perStep, ...(op.perStep && op.axis === 1 ? { axis: 1 as const } : {}) });
   });
-  const recurrences = nameRecurrences(ops, rec, index, expanded, buffers);
+  const recurrences = nameRecurrences(ops, rec, index, expanded, buffers).map((r) => (buffers.find((b) => b.id === r.source)?.axis === 1 ? { ...r, axis: 1 as const } : r));
   return { plan: { format: PLAN_FORMAT, version: 1, inputs, params, buffers, ops, phases, losses, recurrences, probes }, problems };
 }
 

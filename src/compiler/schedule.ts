@@ -24,6 +24,8 @@ export interface SchedulePhase {
   readonly late: boolean;
   /** Node indexes in execution order. */
   readonly nodes: readonly number[];
+  /** Batched and loop phases: the time axis (0 source, 1 target); a phase never mixes axes. */
+  readonly axis: 0 | 1;
 }
 
 export interface ScheduleOptions {
@@ -42,6 +44,8 @@ export function schedulePhases(
   options: ScheduleOptions = {},
   /** Per node: it needs every step of its input at once (Reverse, a `sequence` kernel), so it always runs batched. */
   whole: readonly boolean[] = [],
+  /** Per node: its time axis (0 source, 1 target); absent means all on the source axis. */
+  axisOf: readonly (0 | 1)[] = [],
 ): SchedulePhase[] {
   const comps = rec.components.map((c) => [...c].sort((a, b) => rank[a] - rank[b]));
   const klass: Klass[] = comps.map((c, i) => {
@@ -82,7 +86,7 @@ export function schedulePhases(
     for (const w of next[c]) if (--indegree[w] === 0) ready.push(w);
   }
 
-  const phases: { kind: SchedulePhase['kind']; late: boolean; nodes: number[] }[] = [];
+  const phases: { kind: SchedulePhase['kind']; late: boolean; nodes: number[]; axis: 0 | 1 }[] = [];
   const last = () => phases[phases.length - 1];
   for (const c of ordered) {
     const k = klass[c];
@@ -90,13 +94,14 @@ export function schedulePhases(
     if (k === 1 || k === 4) {
       const late = k === 4;
       if (last()?.kind === 'vector' && last().late === late) last().nodes.push(...comps[c]);
-      else phases.push({ kind: 'vector', late, nodes: [...comps[c]] });
+      else phases.push({ kind: 'vector', late, nodes: [...comps[c]], axis: 0 });
       continue;
     }
     const kind = k === 3 || (options.loopEverything === true && !comps[c].some((v) => whole[v] === true)) ? 'loop' : 'batched';
-    const merge = kind === 'batched' ? last()?.kind === 'batched' : options.loopEverything === true && last()?.kind === 'loop';
+    const axis = axisOf[comps[c][0]] ?? 0;
+    const merge = last()?.axis === axis && (kind === 'batched' ? last()?.kind === 'batched' : options.loopEverything === true && last()?.kind === 'loop');
     if (merge) last().nodes.push(...comps[c]);
-    else phases.push({ kind, late: false, nodes: [...comps[c]] });
+    else phases.push({ kind, late: false, nodes: [...comps[c]], axis });
   }
   return phases;
 }

@@ -1,5 +1,5 @@
 import type { Phase, Plan } from '../compiler/plan';
-import type { SequenceContext, SequenceKernel } from '../nodes/kernel-types';
+import type { AttendContext, AttendKernel, SequenceContext, SequenceKernel } from '../nodes/kernel-types';
 import { getNodeSpec } from '../nodes/registry';
 import { nodeKernelBackend, type Backend } from './backend';
 import { BindError, type BatchFeed } from './feeds';
@@ -30,6 +30,14 @@ import type { WeightStore } from './weights';
  * at once: its node's `sequence` kernel gets every `[T·B, D]` row and the batch's lengths, always in
  * float64 on the reference kernel (whatever the backend), and its outputs are masked as they are
  * written. Its `probes` (attention weights) are read with `sequenceProbes`.
+ *
+ * Two time axes (encoder–decoder graphs): per-step values of the target axis (an Input with
+ * `axis: target` and what is computed from it) have their own T', lengths τ'_b and mask, given by
+ * `BatchFeed.target`; every phase runs on one axis. An `attend` op runs per step of its query's axis
+ * and reads the whole `memory` sequence of the other (float64, the node's `attend` kernel); its
+ * weights are read with `attentionProbes`. A Delay whose `init` input is connected starts from that
+ * vector (loaded when its loop starts), and its initial gradient flows back into it. Such plans run
+ * unchunked only.
  */
 
 export type ExecErrorCode =
@@ -63,6 +71,17 @@ export interface ForwardOptions {
   readonly perturb?: { readonly value: string; readonly step: number; readonly delta: Float64Array };
 }
 
+export interface BackwardOptions {
+  /**
+   * Extra `∂/∂value` added before the pass, per value id, laid out as `rawGradient` (`[T,B,D]`
+   * time-major, or `[B,D]`): gradients of a further term of the objective that reads those values
+   * (the Pascanu regulariser), propagated through the same graph.
+   */
+  readonly seeds?: ReadonlyMap<string, Float64Array>;
+  /** Leave the losses out: propagate the seeds alone. */
+  readonly withoutLoss?: boolean;
+}
+
 /** The reduced loss of the steps a forward call ran. */
 export interface ChunkLoss {
   /** Σ over loss nodes of their reduced loss. */
@@ -92,6 +111,15 @@ export class Executor {
   private T = 0;
   private lengths = new Int32Array(0);
   private mask = EMPTY; // m: (T,B)
+  /** Per time axis (0 source, 1 target): T, lengths (B), mask (T,B). Index 0 is `T`, `lengths`, `mask`. */
+  private Ts: number[] = [0, 0];
+  private lens: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
+  private masks: Float64Array[] = [EMPTY, EMPTY];
+  private readonly bufAxis: (0 | 1)[] = [];
+  private readonly opAxis: (0 | 1)[];
+  /** Per op: its `attend` kernel (for `attend` ops). */
+  private readonly attendKernels: (AttendKernel<unknown, unknown> | undefined)[];
+  private readonly twoAxes: boolean;
   private ones = EMPTY; // (B)
   private vals: Float64Array[] = [];
   private grads: Float64Array[] = [];
@@ -117,6 +145,7 @@ export class Executor {
   private chunk: { from: number; to: number } | null = null;
   private ranLate = false;
   private perturb: ForwardOptions['perturb'] = undefined;
+  private withoutLoss = false;
 
   constructor(plan: Plan, weights: WeightStore, backend: Backend = nodeKernelBackend) {
     this.plan = plan;
@@ -127,6 +156,15 @@ export class Executor {
       this.width.push(v.dtype === 'index' ? 1 : v.dim);
       this.perStep.push(v.perStep);
       this.isIndex.push(v.dtype === 'index');
+      this.bufAxis.push(v.axis === 1 ? 1 : 0);
+    });
+    this.opAxis = plan.ops.map((op) => (op.axis === 1 ? 1 : 0));
+    this.twoAxes = plan.buffers.some((v) => v.axis === 1);
+    this.attendKernels = plan.ops.map((op) => {
+      if (op.kind !== 'attend') return undefined;
+      const kernel = getNodeSpec(op.type)?.attend as AttendKernel<unknown, unknown> | undefined;
+      if (kernel === undefined) throw new ExecError('exec-backend-unsupported', `${op.type} node "${op.node}" has no attention kernel`);
+      return kernel;
     });
     const ports = (m: Readonly<Record<string, string>>): Port[] => Object.entries(m).map(([port, id]) => ({ port, buf: this.buf(id) }));
     this.ins = plan.ops.map((op) => ports(op.inputs));
@@ -153,6 +191,16 @@ export class Executor {
     return this.T;
   }
 
+  /** T of a time axis (0 source, 1 target; 0 when the plan has no such axis). */
+  stepsOf(axis: 0 | 1): number {
+    return this.Ts[axis];
+  }
+
+  /** τ_b of a time axis (no copy). */
+  lengthsOf(axis: 0 | 1): Int32Array {
+    return this.lens[axis];
+  }
+
   private buf(id: string): number {
     const i = this.bufIndex.get(id);
     if (i === undefined) throw new ExecError('exec-not-ready', `the plan has no value "${id}"`);
@@ -172,27 +220,47 @@ export class Executor {
     for (const node of Object.keys(feed.feeds)) {
       if (!this.plan.inputs.some((i) => i.node === node)) throw new BindError('bind-unknown', node, `"${node}" is not an Input node of the graph; the Inputs are ${this.plan.inputs.map((i) => i.node).join(', ')}`);
     }
-    if (B !== this.B || T !== this.T) this.allocate(B, T);
+    let T1 = 0;
+    let lengths1 = new Int32Array(0);
+    if (this.twoAxes) {
+      const target = feed.target;
+      if (target === undefined) throw new BindError('bind-mismatch', undefined, "this graph has Inputs on the target (decoder) time axis; the batch must give its length T' and lengths τ'_b (target)");
+      T1 = target.T;
+      if (!(Number.isInteger(T1) && T1 >= 1)) throw new BindError('bind-mismatch', undefined, `the target length T' must be an integer ≥ 1, got ${T1}`);
+      if (target.lengths.length !== B) throw new BindError('bind-mismatch', undefined, `the target lengths hold ${target.lengths.length} values for ${B} samples`);
+      for (let b = 0; b < B; b++) {
+        const tau = target.lengths[b];
+        if (!(tau >= 1 && tau <= T1)) throw new BindError('bind-mismatch', undefined, `sample ${b} has target length ${tau}, outside [1, ${T1}]`);
+      }
+      lengths1 = Int32Array.from(target.lengths);
+    }
+    if (B !== this.B || T !== this.T || T1 !== this.Ts[1]) this.allocate(B, T, T1);
     this.lengths = Int32Array.from(feed.lengths);
+    this.lens = [this.lengths, lengths1];
     for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) this.mask[t * B + b] = t < this.lengths[b] ? 1 : 0;
+    for (let t = 0; t < T1; t++) for (let b = 0; b < B; b++) this.masks[1][t * B + b] = t < lengths1[b] ? 1 : 0;
     for (const input of this.plan.inputs) {
       const data = Object.hasOwn(feed.feeds, input.node) ? feed.feeds[input.node] : undefined;
       if (data === undefined) throw new BindError('bind-missing', input.node, `Input "${input.node}" has no data; give an array for it`);
       const i = this.buf(input.value);
       const w = this.width[i];
       const seq = input.role === 'sequence';
-      const want = seq ? B * T * w : B * w;
-      const layout = `${seq ? '(B,T' : '(B'}${input.dtype === 'index' ? ')' : ',D)'} = ${want} values`;
-      if (data.length !== want) throw new BindError('bind-mismatch', input.node, `Input "${input.node}" needs ${layout} for B = ${B}, T = ${T}, D = ${input.size}; got ${data.length}`);
+      const a = this.bufAxis[i];
+      const Ti = this.Ts[a];
+      const mask = this.masks[a];
+      const want = seq ? B * Ti * w : B * w;
+      const Tname = a === 1 ? "T'" : 'T';
+      const layout = `${seq ? `(B,${Tname}` : '(B'}${input.dtype === 'index' ? ')' : ',D)'} = ${want} values`;
+      if (data.length !== want) throw new BindError('bind-mismatch', input.node, `Input "${input.node}" needs ${layout} for B = ${B}, ${Tname} = ${Ti}, D = ${input.size}; got ${data.length}`);
       if (input.dtype === 'real' && data instanceof Int32Array) throw new BindError('bind-mismatch', input.node, `Input "${input.node}" takes real values, but got an Int32Array of ids`);
       const dst = this.vals[i];
       if (!seq) dst.set(data);
       else {
         // (B,T,D) → (T,B,D), zero at padded steps
         for (let b = 0; b < B; b++) {
-          for (let t = 0; t < T; t++) {
-            const m = this.mask[t * B + b];
-            for (let k = 0; k < w; k++) dst[(t * B + b) * w + k] = m * data[(b * T + t) * w + k];
+          for (let t = 0; t < Ti; t++) {
+            const m = mask[t * B + b];
+            for (let k = 0; k < w; k++) dst[(t * B + b) * w + k] = m * data[(b * Ti + t) * w + k];
           }
         }
       }
@@ -200,14 +268,16 @@ export class Executor {
     this.chunk = null;
   }
 
-  private allocate(B: number, T: number): void {
+  private allocate(B: number, T: number, T1: number): void {
     this.B = B;
     this.T = T;
     this.mask = new Float64Array(T * B);
+    this.Ts = [T, T1];
+    this.masks = [this.mask, new Float64Array(T1 * B)];
     this.ones = new Float64Array(B).fill(1);
-    this.vals = this.plan.buffers.map((_, i) => new Float64Array((this.perStep[i] ? T * B : B) * this.width[i]));
+    this.vals = this.plan.buffers.map((_, i) => new Float64Array((this.perStep[i] ? this.Ts[this.bufAxis[i]] * B : B) * this.width[i]));
     this.grads = this.vals.map((v) => new Float64Array(v.length));
-    this.lossRows = new Map(this.plan.losses.map((l) => [l.op, new Float64Array(l.perStep ? T * B : B)]));
+    this.lossRows = new Map(this.plan.losses.map((l) => [l.op, new Float64Array(l.perStep ? this.Ts[l.axis === 1 ? 1 : 0] * B : B)]));
     this.carries = new Map(this.plan.ops.flatMap((op, k) => (op.kind === 'delay' ? [[k, new Float64Array(this.delaySteps[k] * B * this.width[this.buf(op.outputs.out)])]] : [])));
   }
 
@@ -228,7 +298,10 @@ export class Executor {
     if ((from > 0 || to < T) && this.hasReverse()) {
       throw new ExecError('exec-needs-whole-sequence', 'this graph reverses sequences in time (Reverse, e.g. a bidirectional layer), which needs every step at once, so it cannot run in chunks; use full BPTT');
     }
-    const seqOp = this.plan.ops.find((op) => op.kind === 'sequence');
+    const seqOp = this.plan.ops.find((op) => op.kind === 'sequence' || op.kind === 'attend');
+    if ((from > 0 || to < T) && this.twoAxes) {
+      throw new ExecError('exec-needs-whole-sequence', 'this graph has a second (target) time axis, which starts after the source sequence has been read, so it cannot run in chunks; use full BPTT');
+    }
     if ((from > 0 || to < T) && seqOp !== undefined) {
       throw new ExecError('exec-needs-whole-sequence', `${seqOp.type} node "${seqOp.node}" reads every step of its input at once, so this graph cannot run in chunks; use full BPTT`);
     }
@@ -243,9 +316,12 @@ export class Executor {
       if (phase.kind === 'vector') {
         if (phase.late ? to === T : from === 0) for (const k of phase.ops) this.runVector(k);
       } else if (phase.kind === 'batched') {
-        for (const k of phase.ops) this.segments[k].push({ from, to, saved: this.runBatched(k, from, to) });
+        const [a, z] = this.span(phase.axis, from, to);
+        for (const k of phase.ops) this.segments[k].push({ from: a, to: z, saved: this.runBatched(k, a, z) });
       } else {
-        for (let t = from; t < to; t++) this.loopStep(phase, t);
+        const [a, z] = this.span(phase.axis, from, to);
+        if (a === 0) this.loadInitialInputs(phase, options.initialStates);
+        for (let t = a; t < z; t++) this.loopStep(phase, t);
       }
     }
     this.chunk = { from, to };
@@ -253,33 +329,57 @@ export class Executor {
     return this.chunkLoss(from, to);
   }
 
-  private runBatched(k: number, from: number, to: number): unknown {
-    const kind = this.plan.ops[k].kind;
-    return kind === 'reverse' ? this.runReverse(k) : kind === 'sequence' ? this.runSequence(k) : this.runRows(k, from * this.B, to * this.B);
+  /** The steps `[from, to)` a phase of `axis` runs: the chunk on the source axis, every step on the target axis. */
+  private span(axis: 0 | 1 | undefined, from: number, to: number): [number, number] {
+    return axis === 1 ? [0, this.Ts[1]] : [from, to];
   }
 
-  private seqContext(): SequenceContext {
-    return { B: this.B, T: this.T, lengths: this.lengths };
+  /** At the start of a loop: Delays whose `init` input is connected start from it (unless a state was given). */
+  private loadInitialInputs(phase: Extract<Phase, { kind: 'loop' }>, given: ReadonlyMap<string, Float64Array> | undefined): void {
+    for (const k of phase.delays) {
+      const op = this.plan.ops[k];
+      const src = op.inputs.init;
+      if (src === undefined || given?.has(op.node) === true) continue;
+      const v = this.vals[this.buf(src)]; // (B,D)
+      const carry = this.carries.get(k)!;
+      const slot = carry.length / this.delaySteps[k];
+      if (v.length !== slot) throw new ExecError('exec-bad-range', `the initial value "${src}" of Delay "${op.node}" has ${v.length / this.B} units per sample, the Delay carries ${slot / this.B}`);
+      for (let off = 0; off < carry.length; off += slot) carry.set(v, off);
+    }
+  }
+
+  private runBatched(k: number, from: number, to: number): unknown {
+    const kind = this.plan.ops[k].kind;
+    if (kind === 'reverse') return this.runReverse(k);
+    if (kind === 'sequence') return this.runSequence(k);
+    if (kind === 'attend') return this.runAttend(k, from * this.B, to * this.B);
+    return this.runRows(k, from * this.B, to * this.B);
+  }
+
+  private seqContext(axis: 0 | 1 = 0): SequenceContext {
+    return { B: this.B, T: this.Ts[axis], lengths: this.lens[axis] };
   }
 
   private seqInputs(k: number): Record<string, Tensor> {
     const inputs: Record<string, Tensor> = {};
-    for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, 0, this.T * this.B);
+    for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, 0, this.Ts[this.bufAxis[p.buf]] * this.B);
     return inputs;
   }
 
   /** A `sequence` op over all steps: x: (T·B, D) rows in, masked outputs written. */
   private runSequence(k: number): unknown {
-    const res = this.seqKernels[k]!.forward(this.seqInputs(k), this.params[k], this.plan.ops[k].attrs, this.seqContext());
-    for (const p of this.outs[k]) this.writeRows(p.buf, 0, this.T * this.B, res.outputs[p.port].data, this.width[p.buf]);
+    const a = this.opAxis[k];
+    const res = this.seqKernels[k]!.forward(this.seqInputs(k), this.params[k], this.plan.ops[k].attrs, this.seqContext(a));
+    for (const p of this.outs[k]) this.writeRows(p.buf, 0, this.Ts[a] * this.B, res.outputs[p.port].data, this.width[p.buf]);
     return res.saved;
   }
 
   private backSequence(k: number, saved: unknown): void {
-    const n = this.T * this.B;
+    const a = this.opAxis[k];
+    const n = this.Ts[a] * this.B;
     const gradOut: Record<string, Tensor> = {};
     for (const p of this.outs[k]) gradOut[p.port] = this.gradRows(p.buf, 0, n);
-    const res = this.seqKernels[k]!.backward(gradOut, saved, this.seqInputs(k), this.params[k], this.plan.ops[k].attrs, this.seqContext());
+    const res = this.seqKernels[k]!.backward(gradOut, saved, this.seqInputs(k), this.params[k], this.plan.ops[k].attrs, this.seqContext(a));
     for (const p of this.ins[k]) {
       const g = res.inputs[p.port];
       if (g === undefined || this.isIndex[p.buf]) continue;
@@ -299,7 +399,76 @@ export class Executor {
     if (k < 0) throw new ExecError('exec-not-ready', `"${node}" is not a whole-sequence node of the plan`);
     const seg = this.segments[k]?.[0];
     if (seg === undefined) throw new ExecError('exec-not-ready', `node "${node}" has not run; call forward() first`);
-    return this.seqKernels[k]!.probes?.(seg.saved, this.seqContext()) ?? {};
+    return this.seqKernels[k]!.probes?.(seg.saved, this.seqContext(this.opAxis[k])) ?? {};
+  }
+
+  private attendContext(k: number): AttendContext {
+    const memory = this.buf(this.plan.ops[k].inputs.memory);
+    const a = this.bufAxis[memory];
+    return { B: this.B, Tm: this.Ts[a], lengths: this.lens[a] };
+  }
+
+  private attendInputs(k: number, r0: number, r1: number): Record<string, Tensor> {
+    const inputs: Record<string, Tensor> = {};
+    for (const p of this.ins[k]) {
+      if (p.port !== 'memory') inputs[p.port] = this.argRows(p.buf, r0, r1);
+      else inputs.memory = { shape: [this.Ts[this.bufAxis[p.buf]] * this.B, this.width[p.buf]], data: this.vals[p.buf] };
+    }
+    return inputs;
+  }
+
+  /** An `attend` op for query rows `[r0, r1)` over the whole memory: masked outputs written. */
+  private runAttend(k: number, r0: number, r1: number): unknown {
+    const res = this.attendKernels[k]!.forward(this.attendInputs(k, r0, r1), this.params[k], this.plan.ops[k].attrs, this.attendContext(k));
+    for (const p of this.outs[k]) this.writeRows(p.buf, r0, r1, res.outputs[p.port].data, this.width[p.buf]);
+    return { saved: res.saved, r0, r1 };
+  }
+
+  private backAttend(k: number, r0: number, r1: number, run: unknown): void {
+    const { saved } = run as { saved: unknown };
+    const gradOut: Record<string, Tensor> = {};
+    for (const p of this.outs[k]) gradOut[p.port] = this.gradRows(p.buf, r0, r1);
+    const res = this.attendKernels[k]!.backward(gradOut, saved, this.attendInputs(k, r0, r1), this.params[k], this.plan.ops[k].attrs, this.attendContext(k));
+    for (const p of this.ins[k]) {
+      const g = res.inputs[p.port];
+      if (g === undefined || this.isIndex[p.buf]) continue;
+      const acc = this.grads[p.buf];
+      const w = this.width[p.buf];
+      if (p.port === 'memory') for (let j = 0; j < g.data.length; j++) acc[j] += g.data[j];
+      else if (this.perStep[p.buf]) for (let j = 0; j < g.data.length; j++) acc[r0 * w + j] += g.data[j];
+      else for (let j = 0; j < g.data.length; j++) acc[j % acc.length] += g.data[j];
+    }
+    this.addParamGrads(k, res.params);
+  }
+
+  /**
+   * The probes of an `attend` op (by node id) from the last forward, batch-major: `alpha`
+   * `[B, T_q, T_m]` (query steps on its own axis, zero at padded ones) and any per-step scalar such
+   * as local attention's centre `p` `[B, T_q]`.
+   */
+  attentionProbes(node: string): Readonly<Record<string, Tensor>> {
+    const k = this.plan.ops.findIndex((op) => op.node === node && op.kind === 'attend');
+    if (k < 0) throw new ExecError('exec-not-ready', `"${node}" is not an attention node of the plan`);
+    const runs: { saved: unknown; r0: number; r1: number }[] = this.plan.ops[k].perStep ? [...(this.stepSaved[k] ?? []), ...(this.segments[k] ?? []).map((s) => s.saved)].filter((x) => x !== undefined) as never : [];
+    if (runs.length === 0) throw new ExecError('exec-not-ready', `node "${node}" has not run; call forward() first`);
+    const { B } = this;
+    const Tq = this.Ts[this.opAxis[k]];
+    const mask = this.masks[this.opAxis[k]];
+    const ctx = this.attendContext(k);
+    const out: Record<string, Tensor> = {};
+    for (const run of runs) {
+      for (const [name, t] of Object.entries(this.attendKernels[k]!.probes(run.saved, ctx))) {
+        const w = t.shape.length > 1 ? t.shape[1] : 1;
+        const dst = (out[name] ??= { shape: w > 1 || t.shape.length > 1 ? [B, Tq, w] : [B, Tq], data: new Float64Array(B * Tq * w) });
+        for (let r = run.r0; r < run.r1; r++) {
+          const step = Math.floor(r / B);
+          const b = r % B;
+          const m = mask[r];
+          for (let j = 0; j < w; j++) dst.data[(b * Tq + step) * w + j] = m * t.data[(r - run.r0) * w + j];
+        }
+      }
+    }
+    return out;
   }
 
   private hasReverse(): boolean {
@@ -310,21 +479,23 @@ export class Executor {
    * Row of step t's mirror within sample b's valid prefix (`τ_b − 1 − t`, 0-based), or −1 at a
    * padded step: `y_t = x_{mirror(t)}`, and so `∂x_{mirror(t)} += ∂y_t`.
    */
-  private mirrorRow(t: number, b: number): number {
-    const tau = this.lengths[b];
+  private mirrorRow(t: number, b: number, axis: 0 | 1 = 0): number {
+    const tau = this.lens[axis][b];
     return t < tau ? (tau - 1 - t) * this.B + b : -1;
   }
 
   /** Reverse over all steps: y_{b,t} = x_{b,τ_b−1−t} (0-based), zero at padded steps. */
   private runReverse(k: number): null {
-    const { B, T } = this;
+    const { B } = this;
+    const a = this.opAxis[k];
+    const T = this.Ts[a];
     const out = this.outs[k][0].buf;
     const w = this.width[out];
     const x = this.vals[this.ins[k][0].buf]; // x: (T,B,D)
     const y = new Float64Array(T * B * w); // y: (T,B,D)
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const r = this.mirrorRow(t, b);
+        const r = this.mirrorRow(t, b, a);
         if (r >= 0) y.set(x.subarray(r * w, (r + 1) * w), (t * B + b) * w);
       }
     }
@@ -334,14 +505,16 @@ export class Executor {
 
   /** The same permutation backwards: ∂x_{b,τ_b−1−t} += ∂y_{b,t}. */
   private backReverse(k: number): void {
-    const { B, T } = this;
+    const { B } = this;
+    const a = this.opAxis[k];
+    const T = this.Ts[a];
     const src = this.ins[k][0].buf;
     const w = this.width[src];
     const gy = this.grads[this.outs[k][0].buf];
     const gx = this.grads[src];
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const r = this.mirrorRow(t, b);
+        const r = this.mirrorRow(t, b, a);
         if (r < 0) continue;
         for (let j = 0; j < w; j++) gx[r * w + j] += gy[(t * B + b) * w + j];
       }
@@ -359,7 +532,7 @@ export class Executor {
 
   private reset(initial: ReadonlyMap<string, Float64Array> | undefined): void {
     this.segments = this.plan.ops.map(() => []);
-    this.stepSaved = this.plan.ops.map((op) => (op.perStep ? new Array<unknown>(this.T) : []));
+    this.stepSaved = this.plan.ops.map((op, k) => (op.perStep ? new Array<unknown>(this.Ts[this.opAxis[k]]) : []));
     this.once = this.plan.ops.map(() => undefined);
     for (const [k, carry] of this.carries) {
       const op = this.plan.ops[k];
@@ -382,6 +555,7 @@ export class Executor {
 
   private loopStep(phase: Extract<Phase, { kind: 'loop' }>, t: number): void {
     const { B } = this;
+    const mask = this.masks[phase.axis === 1 ? 1 : 0];
     for (const k of phase.ops) {
       const op = this.plan.ops[k];
       if (op.kind === 'delay') {
@@ -390,6 +564,8 @@ export class Executor {
         const w = this.width[out];
         const carry = this.carries.get(k)!;
         this.writeRows(out, t * B, (t + 1) * B, carry.subarray(0, B * w), w);
+      } else if (op.kind === 'attend') {
+        this.stepSaved[k][t] = this.runAttend(k, t * B, (t + 1) * B);
       } else {
         this.stepSaved[k][t] = this.runRows(k, t * B, (t + 1) * B);
       }
@@ -402,7 +578,7 @@ export class Executor {
       const slot = carry.length / d;
       const w = slot / B;
       for (let b = 0; b < B; b++) {
-        if (this.mask[t * B + b] === 0) continue;
+        if (mask[t * B + b] === 0) continue;
         for (let s = 0; s + 1 < d; s++) carry.copyWithin(s * slot + b * w, (s + 1) * slot + b * w, (s + 1) * slot + (b + 1) * w);
         const src = (t * B + b) * w;
         const at = (d - 1) * slot + b * w;
@@ -430,7 +606,7 @@ export class Executor {
   /** Writes rows `[r0, r1)` of per-step buffer `i` from `src`, masked (and perturbed when asked). */
   private writeRows(i: number, r0: number, r1: number, src: Float64Array, w: number): void {
     const dst = this.vals[i];
-    const { mask } = this;
+    const mask = this.masks[this.bufAxis[i]];
     for (let r = r0; r < r1; r++) {
       const m = mask[r];
       const s = (r - r0) * w;
@@ -452,7 +628,7 @@ export class Executor {
   private runRows(k: number, r0: number, r1: number): unknown {
     const inputs: Record<string, Tensor> = {};
     for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, r0, r1);
-    const mask: Tensor = { shape: [r1 - r0], data: this.mask.subarray(r0, r1) };
+    const mask: Tensor = { shape: [r1 - r0], data: this.masks[this.opAxis[k]].subarray(r0, r1) };
     const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask });
     for (const p of this.outs[k]) this.writeRows(p.buf, r0, r1, res.outputs[p.port].data, this.width[p.buf]);
     const rows = this.lossRows.get(k);
@@ -471,8 +647,9 @@ export class Executor {
       const w = this.width[out];
       const x = this.vals[src];
       const y = this.vals[out];
+      const lengths = this.lens[this.bufAxis[src]];
       for (let b = 0; b < this.B; b++) {
-        const r = (this.lengths[b] - 1) * this.B + b; // row of step τ_b
+        const r = (lengths[b] - 1) * this.B + b; // row of step τ_b
         for (let j = 0; j < w; j++) y[b * w + j] = x[r * w + j];
       }
       return;
@@ -493,14 +670,15 @@ export class Executor {
     const { B } = this;
     const perNode: Record<string, number> = {};
     let total = 0;
-    let valid = 0;
-    for (let r = from * B; r < to * B; r++) valid += this.mask[r];
     for (const l of this.plan.losses) {
       if (!this.lossScale.has(l.op)) continue;
       const rows = this.lossRows.get(l.op)!;
       let sum = 0;
-      const [a, z] = l.perStep ? [from * B, to * B] : [0, B];
+      const [s0, s1] = this.span(l.axis, from, to);
+      const [a, z] = l.perStep ? [s0 * B, s1 * B] : [0, B];
       for (let r = a; r < z; r++) sum += rows[r];
+      let valid = 0;
+      if (l.perStep) for (let r = a; r < z; r++) valid += this.masks[l.axis === 1 ? 1 : 0][r];
       const denom = l.perStep && l.reduction === 'meanValidSteps' ? valid : B;
       const scale = denom > 0 ? 1 / denom : 0;
       this.lossScale.set(l.op, scale);
@@ -517,7 +695,7 @@ export class Executor {
    * `to` is where that call ended: the values carried into step `windowFrom` are constants. Returns
    * `∂L/∂θ` per weight name (arrays owned by the executor, overwritten by the next backward).
    */
-  backward(windowFrom = 0): ReadonlyMap<string, Float64Array> {
+  backward(windowFrom = 0, options: BackwardOptions = {}): ReadonlyMap<string, Float64Array> {
     this.ready();
     const chunk = this.chunk;
     if (chunk === null) throw new ExecError('exec-not-ready', 'backward needs a forward run first');
@@ -528,6 +706,12 @@ export class Executor {
     for (const g of this.grads) g.fill(0);
     for (const g of this.paramGrads.values()) g.fill(0);
     this.initialGrads.clear();
+    for (const [id, seed] of options.seeds ?? []) {
+      const acc = this.grads[this.buf(id)];
+      if (seed.length !== acc.length) throw new ExecError('exec-bad-range', `the seed for "${id}" has ${seed.length} values, the value has ${acc.length}`);
+      for (let j = 0; j < acc.length; j++) acc[j] += seed[j];
+    }
+    this.withoutLoss = options.withoutLoss === true;
     const phases = this.plan.phases;
     for (let p = phases.length - 1; p >= 0; p--) {
       const phase = phases[p];
@@ -535,13 +719,24 @@ export class Executor {
         if (phase.late && !this.ranLate) continue;
         for (let i = phase.ops.length - 1; i >= 0; i--) this.backVector(phase.ops[i], windowFrom);
       } else if (phase.kind === 'batched') {
+        const [lo, hi] = this.span(phase.axis, windowFrom, to);
         for (let i = phase.ops.length - 1; i >= 0; i--) {
           const k = phase.ops[i];
-          if (this.plan.ops[k].kind === 'reverse') this.backReverse(k);
-          else if (this.plan.ops[k].kind === 'sequence') this.backSequence(k, this.segments[k][0].saved);
-          else for (const s of this.segments[k]) if (s.to > windowFrom && s.from < to) this.backRows(k, s.from * this.B, s.to * this.B, s.saved);
+          const kind = this.plan.ops[k].kind;
+          if (kind === 'reverse') this.backReverse(k);
+          else if (kind === 'sequence') this.backSequence(k, this.segments[k][0].saved);
+          else {
+            for (const s of this.segments[k]) {
+              if (!(s.to > lo && s.from < hi)) continue;
+              if (kind === 'attend') this.backAttend(k, s.from * this.B, s.to * this.B, s.saved);
+              else this.backRows(k, s.from * this.B, s.to * this.B, s.saved);
+            }
+          }
         }
-      } else this.backLoop(phase, windowFrom, to);
+      } else {
+        const [lo, hi] = this.span(phase.axis, windowFrom, to);
+        this.backLoop(phase, lo, hi);
+      }
     }
     return this.paramGrads;
   }
@@ -552,7 +747,8 @@ export class Executor {
   }
 
   private backLoop(phase: Extract<Phase, { kind: 'loop' }>, lo: number, hi: number): void {
-    const { B, mask } = this;
+    const { B } = this;
+    const mask = this.masks[phase.axis === 1 ? 1 : 0];
     const G = new Map(phase.delays.map((k) => [k, new Float64Array(this.carries.get(k)!.length)])); // ∂L/∂s_t, [d, B, D]
     for (let t = hi - 1; t >= lo; t--) {
       for (const k of phase.delays) {
@@ -575,6 +771,10 @@ export class Executor {
       for (let i = phase.ops.length - 1; i >= 0; i--) {
         const k = phase.ops[i];
         const op = this.plan.ops[k];
+        if (op.kind === 'attend') {
+          this.backAttend(k, t * B, (t + 1) * B, this.stepSaved[k][t]);
+          continue;
+        }
         if (op.kind !== 'delay') {
           this.backRows(k, t * B, (t + 1) * B, this.stepSaved[k][t]);
           continue;
@@ -599,6 +799,12 @@ export class Executor {
     const sum = g.slice(0, slot);
     for (let off = slot; off < g.length; off += slot) for (let j = 0; j < slot; j++) sum[j] += g[off + j];
     this.initialGrads.set(op.node, sum);
+    const init = op.inputs.init;
+    if (init !== undefined) {
+      const acc = this.grads[this.buf(init)]; // (B,D)
+      for (let i = 0; i < sum.length; i++) acc[i] += sum[i];
+      return;
+    }
     const h0 = op.params.h0;
     if (h0 === undefined) return;
     const acc = this.paramGrads.get(h0)!;
@@ -610,9 +816,10 @@ export class Executor {
   private gradRows(i: number, r0: number, r1: number): Tensor {
     const w = this.width[i];
     const g = this.grads[i];
+    const mask = this.masks[this.bufAxis[i]];
     const data = new Float64Array((r1 - r0) * w);
     for (let r = r0; r < r1; r++) {
-      const m = this.mask[r];
+      const m = mask[r];
       if (m === 0) continue;
       for (let j = 0; j < w; j++) data[(r - r0) * w + j] = m * g[r * w + j];
     }
@@ -620,11 +827,12 @@ export class Executor {
   }
 
   private lossSeed(k: number, r0: number, r1: number, perStep: boolean): Record<string, Tensor> {
-    const scale = this.lossScale.get(k) ?? 0;
+    const scale = this.withoutLoss ? 0 : (this.lossScale.get(k) ?? 0);
     const rows = new Float64Array(r1 - r0);
     const chunk = this.chunk!;
-    const a = perStep ? Math.max(r0, chunk.from * this.B) : r0;
-    const z = perStep ? Math.min(r1, chunk.to * this.B) : r1;
+    const [from, to] = this.span(this.opAxis[k], chunk.from, chunk.to);
+    const a = perStep ? Math.max(r0, from * this.B) : r0;
+    const z = perStep ? Math.min(r1, to * this.B) : r1;
     for (let r = a; r < z; r++) rows[r - r0] = scale;
     return { loss: scalar(0), rows: { shape: [r1 - r0], data: rows } };
   }
@@ -659,9 +867,10 @@ export class Executor {
       const w = this.width[src];
       const gy = this.grads[this.outs[k][0].buf];
       const gx = this.grads[src];
+      const a = this.bufAxis[src];
       for (let b = 0; b < B; b++) {
-        const t = this.lengths[b] - 1;
-        if (t < lo) continue; // τ_b lies before the window
+        const t = this.lens[a][b] - 1;
+        if (a === 0 && t < lo) continue; // τ_b lies before the window
         for (let j = 0; j < w; j++) gx[(t * B + b) * w + j] += gy[b * w + j];
       }
       return;
@@ -698,7 +907,8 @@ export class Executor {
   }
 
   private toBatchMajor(src: Float64Array, i: number, w: number): { shape: number[]; data: Float64Array } {
-    const { B, T } = this;
+    const { B } = this;
+    const T = this.Ts[this.bufAxis[i]];
     if (!this.perStep[i]) return { shape: this.isIndex[i] ? [B] : [B, w], data: src.slice() };
     const data = new Float64Array(B * T * w);
     for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data.set(src.subarray((t * B + b) * w, (t * B + b + 1) * w), (b * T + t) * w);
@@ -727,7 +937,8 @@ export class Executor {
     const l = this.plan.losses.find((x) => x.node === node);
     if (l === undefined) throw new ExecError('exec-not-ready', `"${node}" is not a loss node of the plan`);
     const rows = this.lossRows.get(l.op)!;
-    const { B, T } = this;
+    const { B } = this;
+    const T = this.Ts[l.axis === 1 ? 1 : 0];
     if (!l.perStep) return { shape: [B], data: rows.slice() };
     const data = new Float64Array(B * T);
     for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data[b * T + t] = rows[t * B + b];
@@ -747,8 +958,13 @@ export class Executor {
     return new Map([...this.carries].map(([k, c]) => [this.plan.ops[k].node, c.slice()]));
   }
 
-  /** The step mask `[T,B]` (time-major; no copy). */
-  maskTimeMajor(): Float64Array {
-    return this.mask;
+  /** The step mask `[T,B]` of a time axis (time-major; no copy). */
+  maskTimeMajor(axis: 0 | 1 = 0): Float64Array {
+    return this.masks[axis];
+  }
+
+  /** The time axis of a value (0 source, 1 target; 0 for vectors). */
+  axisOf(id: string): 0 | 1 {
+    return this.bufAxis[this.buf(id)];
   }
 }

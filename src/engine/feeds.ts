@@ -19,6 +19,12 @@ export interface BatchFeed {
   readonly lengths: Int32Array;
   /** T, the padded length. */
   readonly T: number;
+  /**
+   * The target (decoder) time axis of an encoder–decoder graph: its padded length T' and each
+   * sample's length τ'_b; Inputs with `axis: target` hold `(B,T',…)`. Required exactly when the
+   * graph has such Inputs.
+   */
+  readonly target?: { readonly T: number; readonly lengths: Int32Array };
 }
 
 export type BindErrorCode =

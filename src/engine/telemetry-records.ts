@@ -13,7 +13,7 @@ export interface RecurrenceGradNorms {
   readonly node: string;
   /** Value id of h. */
   readonly value: string;
-  /** ‖∂L/∂h_t‖_F over [B,H], per step: (T). */
+  /** ‖∂L/∂h_t‖_F over [B,H], per step: (T), T of the state's own time axis. */
   readonly perStep: Float64Array;
   /** ‖∂L/∂h_{b,t}‖ per sample and step: (B,T), batch-major. */
   readonly perSample: Float64Array;
@@ -21,9 +21,11 @@ export interface RecurrenceGradNorms {
 
 export function recurrenceGradNorms(exec: Executor): RecurrenceGradNorms[] {
   const B = exec.batchSize;
-  const T = exec.stepCount;
-  const mask = exec.maskTimeMajor();
   return exec.plan.recurrences.map((r) => {
+    // a decoder's state runs on the target axis, with its own T' and mask
+    const axis = r.axis === 1 ? 1 : 0;
+    const T = exec.stepsOf(axis);
+    const mask = exec.maskTimeMajor(axis);
     const g = exec.rawGradient(r.source); // (T,B,H)
     const H = r.dim;
     const perStep = new Float64Array(T);

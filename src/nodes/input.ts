@@ -9,6 +9,12 @@ export const InputParams = z.strictObject({
   size: z.number().int().min(1).max(1 << 20).default(1),
   /** `real` values, or integer class/token ids in `0 … size−1`. */
   dtype: z.enum(['real', 'index']).default('real'),
+  /**
+   * The time axis of a sequence: `source` (the input sequence, `x`, the default) or `target` (the
+   * output sequence of an encoder–decoder, `y`, with its own length T' and lengths τ'_b). Absent
+   * means `source`.
+   */
+  axis: z.enum(['source', 'target']).optional(),
 });
 export type InputParams = z.infer<typeof InputParams>;
 

@@ -96,12 +96,13 @@ export function gatedGraph(): GraphBuilder {
 }
 
 /** Random data for every Input of `plan`: reals uniform in [−1, 1], ids uniform over the classes. */
-export function randomFeed(plan: Plan, lengths: readonly number[], T: number, seed = 7): BatchFeed {
+export function randomFeed(plan: Plan, lengths: readonly number[], T: number, seed = 7, target?: { readonly lengths: readonly number[]; readonly T: number }): BatchFeed {
   const rng = new Rng(seed);
   const B = lengths.length;
   const feeds: Record<string, FeedArray> = {};
   for (const input of plan.inputs) {
-    const rows = input.role === 'sequence' ? B * T : B;
+    const steps = input.axis === 1 ? (target?.T ?? T) : T;
+    const rows = input.role === 'sequence' ? B * steps : B;
     if (input.dtype === 'index') {
       const ids = new Int32Array(rows);
       for (let i = 0; i < rows; i++) ids[i] = rng.int(input.size);
@@ -112,7 +113,7 @@ export function randomFeed(plan: Plan, lengths: readonly number[], T: number, se
       feeds[input.node] = v;
     }
   }
-  return { feeds, lengths: Int32Array.from(lengths), T };
+  return { feeds, lengths: Int32Array.from(lengths), T, ...(target !== undefined ? { target: { T: target.T, lengths: Int32Array.from(target.lengths) } } : {}) };
 }
 
 /** Initialised weights, then every value moved by U(−0.5, 0.5) so that biases and h0 are not zero. */
