@@ -73,6 +73,13 @@ export const TrainingConfigSchema = z.strictObject({
     .strictObject({ k1: z.number().int().min(1), k2: z.number().int().min(1) })
     .refine((t) => t.k2 >= t.k1, { message: 'k2 must be at least k1', path: ['k2'] })
     .optional(),
+  /** The Pascanu regulariser (models.md "Outputs and losses"): `L + λ Ω` over these RNN nodes; full BPTT only. */
+  pascanu: z
+    .strictObject({
+      nodes: z.array(idString).min(1).max(64),
+      lambda: finite.pipe(z.number().min(0)).default(1),
+    })
+    .optional(),
   lrSchedule: z
     .discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('constant') }),

@@ -25,6 +25,7 @@ export const ConfigOverridesSchema = z.strictObject({
   seed: shape.seed.optional(),
   clip: shape.clip.unwrap().nullable().optional(),
   tbptt: shape.tbptt.unwrap().nullable().optional(),
+  pascanu: shape.pascanu.unwrap().nullable().optional(),
   lrSchedule: shape.lrSchedule.unwrap().nullable().optional(),
 });
 export type ConfigOverridesPayload = z.input<typeof ConfigOverridesSchema>;

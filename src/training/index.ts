@@ -9,6 +9,6 @@ export { CheckpointSchema, CHECKPOINT_FORMAT, parseCheckpoint, type Checkpoint }
 export { edgeGradNorms, edgeValues, TelemetryBuffer, telemetryToJson, ZERO_GRAD, zeroGradNodes, type EdgeValue, type GradNormRecord, type Recording, type StepRow, type TelemetryBatch, type TraceRecord } from './telemetry';
 export { Watchdog, type Divergence, type DivergenceStage } from './watchdog';
 export { metricSums, metricValues, type MetricSum } from './metrics';
-export { batchLoss, type Evaluation } from './trainer';
+export { batchLoss, OMEGA_METRIC, trainingPascanu, type Evaluation } from './trainer';
 export { dataSource, type BindNames, type DataSource } from './data';
 export { gradcheckGraph, randomFeed, type GraphCheckOptions, type GraphCheckReport, type ParamCheck } from './gradcheck-graph';

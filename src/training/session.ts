@@ -165,6 +165,7 @@ export function createSession(options: SessionOptions): Session {
     step: ck?.step ?? 0,
     updates: ck?.updates ?? 0,
     edges: telemetry.recordEvery > 0 ? edgeValues(plan, options.doc) : [],
+    nodes: options.doc.nodes,
   });
   if (ck !== undefined) trainer.optimizer.load(ck.optimizer);
   checkData(trainer.exec, source, source.batch(root.fork('check'), 1, 1), options.bind ?? {});

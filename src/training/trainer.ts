@@ -1,7 +1,8 @@
 /**
  * One training step, synchronously: draw a batch, forward, backward (full BPTT, or truncated BPTT
  * with an update after each chunk and the state carried), clip, update, with the NaN/Inf watchdog
- * between the passes. A step that produces a non-finite number leaves weights, optimiser state,
+ * between the passes. With `config.pascanu` (full BPTT only) the step adds the Pascanu term: clipping
+ * and the update use the gradient of `L + λΩ`; the row's loss stays L and Ω is the metric `pascanu.omega`. A step that produces a non-finite number leaves weights, optimiser state,
  * update count and data generator exactly as they were before it.
  *
  * Randomness (each concern its own fork of `createRng(seed)`): `init` for the weights (inside
@@ -12,6 +13,7 @@ import type { Backend } from '../engine/backend';
 import { chunkRanges, type ChunkRange } from '../engine/bptt';
 import { clipGradients } from '../engine/clip';
 import { Executor } from '../engine/executor';
+import { PascanuError, pascanuTerm, resolvePascanu, type PascanuNode, type PascanuSetup } from '../engine/pascanu';
 import { createOptimizer, type Optimizer, type OptimizerState, type ParamSlot } from '../engine/optim';
 import { Rng } from '../engine/rng';
 import { learningRate } from '../engine/schedule';
@@ -19,6 +21,7 @@ import { recurrenceGradNorms } from '../engine/telemetry-records';
 import type { WeightStore } from '../engine/weights';
 import type { SessionConfig } from './config';
 import { feedOf, type BindNames, type DataSource } from './data';
+import { SessionError } from './errors';
 import { metricSums, metricValues, type MetricSum } from './metrics';
 import { edgeGradNorms, zeroGradNodes, type EdgeValue, type Recording, type StepRow, type TraceRecord } from './telemetry';
 import { divergence, Watchdog, type Divergence } from './watchdog';
@@ -38,6 +41,25 @@ export interface TrainerParts {
   readonly updates: number;
   /** The document's edges and the values they carry, for the per-edge gradient norms of records (default none). */
   readonly edges?: readonly EdgeValue[];
+  /** The document's nodes: the Pascanu term (`config.pascanu`) names RNN nodes among them. */
+  readonly nodes?: readonly PascanuNode[];
+}
+
+/** The metric under which a step reports Ω (summed over the regularised nodes). */
+export const OMEGA_METRIC = 'pascanu.omega';
+
+/** `config.pascanu` checked against the plan; throws `session-bad-config` naming the field. */
+export function trainingPascanu(plan: Plan, nodes: readonly PascanuNode[], config: SessionConfig): PascanuSetup | undefined {
+  const p = config.pascanu;
+  if (p === undefined) return undefined;
+  const bad = (message: string) => new SessionError('session-bad-config', `training.pascanu: ${message}`, [{ where: 'pascanu', code: 'invalid', message }]);
+  if (config.tbptt !== undefined) throw bad('the Pascanu term needs full BPTT; remove tbptt or the regulariser');
+  try {
+    return resolvePascanu(plan, nodes, p);
+  } catch (e) {
+    if (e instanceof PascanuError) throw bad(e.message);
+    throw e;
+  }
 }
 
 export type StepOutcome = { readonly ok: true; readonly row: StepRow; readonly recording?: Recording } | { readonly ok: false; readonly divergence: Divergence };
@@ -65,6 +87,7 @@ export class Trainer {
   private readonly watchdog: Watchdog;
   private readonly snapshot: Map<string, Float64Array>;
   private readonly totalUpdates: number;
+  private readonly pascanu: PascanuSetup | undefined;
   private evalExec: Executor | undefined;
 
   constructor(parts: TrainerParts) {
@@ -81,6 +104,7 @@ export class Trainer {
     this.dataRng = parts.dataRng;
     this.updates = parts.updates;
     this.totalUpdates = parts.config.steps * this.chunks(parts.source.T).length;
+    this.pascanu = trainingPascanu(parts.plan, parts.nodes ?? [], parts.config);
   }
 
   private chunks(T: number): ChunkRange[] {
@@ -112,6 +136,8 @@ export class Trainer {
     let clipped = 0;
     let lr = this.lr;
     let lastLoss = 0;
+    let omega: number | undefined;
+    let edgeGrads: Record<string, number> | undefined;
     const gradNormsPerStep = record ? plan.recurrences.map(() => new Float64Array(T)) : [];
 
     const fail = (found: Parameters<typeof divergence>[0]): StepOutcome => {
@@ -129,7 +155,17 @@ export class Trainer {
         const found = this.watchdog.forward(exec, c.from, c.to) ?? this.watchdog.loss(exec, c.from, c.to);
         if (found) return fail(found);
       }
-      const grads = exec.backward(c.windowFrom);
+      let grads = exec.backward(c.windowFrom);
+      if (record) {
+        // ∂L/∂h_t and the edge gradients are L's: read them before Ω's pass overwrites them
+        recurrenceGradNorms(exec).forEach((r, i) => gradNormsPerStep[i].set(r.perStep.subarray(c.from, c.to), c.from));
+        if (c === chunks[chunks.length - 1]) edgeGrads = edgeGradNorms(exec, parts.edges ?? []);
+      }
+      if (this.pascanu !== undefined) {
+        const term = pascanuTerm(exec, this.pascanu, { total: loss.total, grads });
+        omega = term.omega;
+        grads = term.gradsTotal;
+      }
       const withGrads = slots.map((s) => ({ ...s, grad: grads.get(s.name)! }));
       const report = clipGradients(withGrads, clip === undefined ? undefined : { kind: clip.kind, max: clip.max });
       if (!report.finite) {
@@ -150,17 +186,16 @@ export class Trainer {
       this.updates++;
       const bad = this.watchdog.params('weights', new Map(this.trainable.map((n) => [n, this.weights.get(n)])));
       if (bad) return fail(bad);
-      if (record) {
-        recurrenceGradNorms(exec).forEach((r, i) => gradNormsPerStep[i].set(r.perStep.subarray(c.from, c.to), c.from));
-      }
     }
     this.step = stepNo;
-    const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics: metricValues(metricSums(plan, exec)) };
+    const metrics = metricValues(metricSums(plan, exec));
+    if (omega !== undefined) metrics[OMEGA_METRIC] = omega;
+    const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics };
     if (!record) return { ok: true, row };
-    return { ok: true, row, recording: this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms) };
+    return { ok: true, row, recording: this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms, edgeGrads ?? {}) };
   }
 
-  private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array, paramNorms: Float64Array): Recording {
+  private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array, paramNorms: Float64Array, edgeGrads: Record<string, number>): Recording {
     const { exec, plan } = this;
     const T = exec.stepCount;
     const sample = Math.min(want, exec.batchSize - 1);
@@ -177,7 +212,7 @@ export class Trainer {
       gradNorms: plan.recurrences.map((r, i) => ({ name: r.name, node: r.node, perStep: gradNorms[i] })),
       gates: plan.probes.map((p) => trace(p.node, p.name, p.value)),
       states: plan.recurrences.map((r) => trace(r.node, r.name === r.node ? 'h' : r.name.slice(r.node.length + 1), r.source)),
-      edgeGrads: edgeGradNorms(exec, this.parts.edges ?? []),
+      edgeGrads,
       zeroGradNodes: zeroGradNodes(plan, this.trainable, paramNorms),
     };
   }
