@@ -47,18 +47,19 @@ export interface CaseOutput {
   readonly probe?: string;
 }
 
+
 export type StackCell = keyof typeof CELL_TYPE;
 
-const CELL_TYPE = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU', leaky: 'Leaky' } as const;
+export const CELL_TYPE = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU', leaky: 'Leaky' } as const;
 
-function bidirectionalParams(l: StackModel['layers'][number]): Record<string, unknown> {
+export function bidirectionalParams(l: StackModel['layers'][number]): Record<string, unknown> {
   const p = cellParams(l);
   p.cell = l.cell;
   if (l.merge !== undefined) p.merge = l.merge;
   return p;
 }
 
-function cellParams(l: StackModel['layers'][number]): Record<string, unknown> {
+export function cellParams(l: StackModel['layers'][number]): Record<string, unknown> {
   const p: Record<string, unknown> = { hidden: l.hidden, init: l.init === 'learned' ? 'learned' : 'zeros' };
   if (l.activation !== undefined) p.activation = l.activation;
   if (l.skip !== undefined) p.skip = l.skip;

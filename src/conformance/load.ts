@@ -1,6 +1,7 @@
 import type { ClipConfig } from '../engine/clip';
 import type { BatchFeed } from '../engine/feeds';
 import type { Tbptt } from '../engine/bptt';
+import type { PascanuConfig } from '../engine/pascanu';
 import type { GraphDocument } from '../graph/document';
 import { stackBatch } from './batch';
 import { CaseError } from './errors';
@@ -8,8 +9,9 @@ import { buildStackGraph, type StackGraph } from './graph';
 import { buildJordan, buildKVMemory, buildMultiplicative, jordanNeeds, JordanModelSchema, kvMemoryNeeds, KVMemoryModelSchema, multiplicativeNeeds, MultiplicativeModelSchema, type ModelGraph } from './models';
 import { weightNames, type WeightNames } from './names';
 import { buildSelfAttention, selfAttentionNeeds, SelfAttentionModelSchema } from './self-attention';
+import { buildEncDec, encdecNeeds, EncDecModelSchema } from './encdec';
 import { describeNeeds, otherModelNeeds, stackNeeds, trainingNeeds, type Need } from './needs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CaseSchema, ClipSchema, describeIssues, StackModelSchema, TbpttSchema, type CaseTensor } from './schema';
 
 /**
@@ -29,6 +31,8 @@ export interface LoadedCase {
   readonly given: ReadonlyMap<string, Float64Array>;
   readonly clip?: ClipConfig;
   readonly tbptt?: Tbptt;
+  /** `training.pascanu`: the regularised node (document id) and λ. */
+  readonly pascanu?: PascanuConfig & { readonly lambda: number };
   readonly names: WeightNames;
   readonly expected: Readonly<Record<string, unknown>>;
   /** Top-level keys of `expected` left out of the comparison (numbers of a separable need). */
@@ -64,6 +68,7 @@ function loadChecked(json: unknown): LoadResult {
   const c = parsed.data;
   const name = c.name;
   const needs: Need[] = [...trainingNeeds(c.training)];
+  const pascanu = readPascanu(c.training?.pascanu);
   const parse = <T>(schema: z.ZodType<T>): T => {
     const m = schema.safeParse(c.model);
     if (!m.success) throw new CaseError('case-invalid', undefined, describeIssues('model', m.error));
@@ -96,6 +101,10 @@ function loadChecked(json: unknown): LoadResult {
     const model = parse(SelfAttentionModelSchema);
     needs.unshift(...selfAttentionNeeds(model));
     build = (weights, names) => buildSelfAttention(name, model, c.batch, weights, names.toCase);
+  } else if (c.model.kind === 'encdec') {
+    const model = parse(EncDecModelSchema);
+    needs.unshift(...encdecNeeds(model));
+    build = (weights, names) => buildEncDec(name, model, c.batch, weights, names.toCase);
   } else {
     needs.unshift(...otherModelNeeds(c.model));
     return { status: 'skipped', name, reason: describeNeeds(needs), needs };
@@ -136,9 +145,23 @@ function loadChecked(json: unknown): LoadResult {
       given: built.given ?? new Map(),
       ...(clip !== undefined ? { clip } : {}),
       ...(tbptt !== undefined ? { tbptt } : {}),
+      ...(pascanu !== undefined ? { pascanu } : {}),
       names,
       expected: c.expected,
       excluded: needs.flatMap((n) => (n.separable !== undefined ? [n.separable] : [])),
     },
   };
+}
+
+/** `training.pascanu`: `{ node, lambda? }` (λ default 1). */
+const PascanuSchema = z.strictObject({
+  node: z.string().min(1).max(64),
+  lambda: z.number().refine(Number.isFinite, { message: 'must be a finite number' }).pipe(z.number().min(0)).default(1),
+});
+
+function readPascanu(json: unknown): LoadedCase['pascanu'] {
+  if (json === undefined) return undefined;
+  const r = PascanuSchema.safeParse(json);
+  if (!r.success) throw new CaseError('case-invalid', undefined, describeIssues('training.pascanu', r.error));
+  return { nodes: [r.data.node], lambda: r.data.lambda };
 }

@@ -3,11 +3,11 @@ import type { CaseLayer, StackModel } from './schema';
 /**
  * What a case's model asks for that Unroll does not have, decided from the model block alone (so a
  * new case of a supported model runs with no code change, and one of a missing kind is skipped with
- * its name). A need is `separable` when the rest of the case does not depend on it (the Pascanu
- * term is reported in its own `pascanu` block of `expected`): the rest is then still run and checked.
+ * its name). A need is `separable` when the rest of the case does not depend on it (its numbers are
+ * in their own top-level block of `expected`): the rest is then still run and checked.
  */
 export interface Need {
-  /** What is missing, e.g. `Bidirectional`, `Attention`, `Pascanu regulariser`. */
+  /** What is missing, e.g. `Bidirectional`, `Attention`. */
   readonly what: string;
   /** The top-level key of `expected` that holds the numbers only this feature gives, when separable. */
   readonly separable?: string;
@@ -31,7 +31,7 @@ function skipNeeds(skip: unknown, where: string): Need[] {
   return out;
 }
 
-function layerNeeds(layer: CaseLayer & Record<string, unknown>, where: string): Need[] {
+export function layerNeeds(layer: CaseLayer & Record<string, unknown>, where: string): Need[] {
   const out: Need[] = [];
   const own = LAYER_KEYS[layer.cell];
   if (own === undefined) return [{ what: `cell "${layer.cell}"` }];
@@ -54,7 +54,7 @@ function layerNeeds(layer: CaseLayer & Record<string, unknown>, where: string): 
   return out;
 }
 
-function unknownKeys(obj: Record<string, unknown>, known: readonly string[], what: string): Need[] {
+export function unknownKeys(obj: Record<string, unknown>, known: readonly string[], what: string): Need[] {
   return Object.keys(obj)
     .filter((k) => !known.includes(k))
     .map((k) => ({ what: `${what} option "${k}"` }));
@@ -90,14 +90,13 @@ export function otherModelNeeds(model: Record<string, unknown> & { kind: string 
   }
 }
 
-/** Needs of `training` (besides `clip`, which Unroll has). */
+/** Needs of `training` (besides `clip` and `pascanu`, which Unroll has). */
 export function trainingNeeds(training: Record<string, unknown> | undefined): Need[] {
   if (training === undefined) return [];
   const out: Need[] = [];
   for (const key of Object.keys(training)) {
-    if (key === 'clip') continue;
-    if (key === 'pascanu') out.push({ what: 'Pascanu regulariser', separable: 'pascanu' });
-    else out.push({ what: `training option "${key}"` });
+    if (key === 'clip' || key === 'pascanu') continue;
+    out.push({ what: `training option "${key}"` });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { Backend } from '../engine/backend';
 import { bpttGradients, tbpttChunks } from '../engine/bptt';
 import { clipGradients, gradNorms as globalNorms, type NamedGrad } from '../engine/clip';
 import { Executor } from '../engine/executor';
+import { PascanuError, pascanuTerm, resolvePascanu } from '../engine/pascanu';
 import { WeightStore } from '../engine/weights';
 import { CaseError } from './errors';
 import type { Leaf } from './flatten';
@@ -20,7 +21,8 @@ import type { LoadedCase } from './load';
  *   loss, outputs.logits, outputs.step_loss, outputs.<layer>.{h,c}, outputs.<layer>.final.{h,c},
  *   outputs.<layer>.gates.<gate>, grads.<case weight name>, grad_norm, clip.{max}, clipped_grads.*,
  *   clipped_grad_norm, dL_dh_norm.<layer>, dL_dh_norm_per_sample.<layer>, dL_dc_norm…,
- *   input_grads.init.<layer>.{h,c}, tbptt[i].{steps,loss,grads.*}, and the model's own outputs
+ *   input_grads.init.<layer>.{h,c}, pascanu.{lambda,omega,grads.*,loss_total,grads_total.*} (Ω on the
+ *   full pass, `engine/pascanu.ts`), tbptt[i].{steps,loss,grads.*}, and the model's own outputs
  *   (`outputs.mul.y`, `outputs.mem.{read,query,p}`, `outputs.jordan.h`, `outputs.attn.{out,alpha}`)
  */
 export type CaseResult = Map<string, Leaf>;
@@ -96,20 +98,22 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
   full.norms.forEach((n, i) => {
     if (own[n.node] !== undefined) return;
     const state = n.name === n.node ? 'h' : n.name.slice(n.node.length + 1);
-    const perSample = timed({ shape: [B, T], data: n.perSample }, plan.recurrences[i]?.reversed).data;
-    const perStep = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
+    const Tn = n.perStep.length; // the state's own time axis (a decoder's runs on the target axis)
+    const perSample = timed({ shape: [B, Tn], data: n.perSample }, plan.recurrences[i]?.reversed).data;
+    const perStep = new Float64Array(Tn);
+    for (let t = 0; t < Tn; t++) {
       let s = 0;
-      for (let b = 0; b < B; b++) s += perSample[b * T + t] ** 2;
+      for (let b = 0; b < B; b++) s += perSample[b * Tn + t] ** 2;
       perStep[t] = Math.sqrt(s);
     }
-    out.set(`dL_d${state}_norm.${n.node}`, { shape: [T], data: perStep });
-    out.set(`dL_d${state}_norm_per_sample.${n.node}`, { shape: [B, T], data: perSample });
+    out.set(`dL_d${state}_norm.${n.node}`, { shape: [Tn], data: perStep });
+    out.set(`dL_d${state}_norm_per_sample.${n.node}`, { shape: [B, Tn], data: perSample });
   });
   const composites = Object.keys(c.graph.outputs).length > 0 || c.graph.hiddenStates !== undefined ? expandGraph(c.doc).composites : [];
   for (const [key, o] of Object.entries(c.graph.outputs)) {
     if (o.probe !== undefined) {
-      const t = exec.sequenceProbes(o.value)[o.probe];
+      const attend = exec.plan.ops.some((op) => op.node === o.value && op.kind === 'attend');
+      const t = (attend ? exec.attentionProbes(o.value) : exec.sequenceProbes(o.value))[o.probe];
       if (t === undefined) throw new CaseError('case-graph', `outputs.${key}`, `node "${o.value}" has no probe "${o.probe}"`);
       out.set(`outputs.${key}`, { shape: [...t.shape], data: t.data.slice() });
       continue;
@@ -146,6 +150,8 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
     putGrads(out, 'clipped_grads', clipped, store, c);
     out.set('clipped_grad_norm', { shape: [], data: [report.postNorm] });
   }
+  // Last on the full pass: Ω's extra backward overwrites the executor's gradients.
+  if (c.pascanu !== undefined) putPascanu(out, c, exec, full, store);
 
   if (c.tbptt !== undefined) {
     let i = 0;
@@ -157,6 +163,21 @@ export function runCase(c: LoadedCase, backend: Backend): CaseResult {
     }
   }
   return out;
+}
+
+function putPascanu(out: CaseResult, c: LoadedCase, exec: Executor, full: { loss: { total: number }; grads: ReadonlyMap<string, Float64Array> }, store: WeightStore): void {
+  let r: ReturnType<typeof pascanuTerm>;
+  try {
+    r = pascanuTerm(exec, resolvePascanu(exec.plan, c.doc.nodes, c.pascanu!), { total: full.loss.total, grads: full.grads });
+  } catch (e) {
+    if (e instanceof PascanuError) throw new CaseError('case-run', 'training.pascanu', e.message);
+    throw e;
+  }
+  out.set('pascanu.lambda', { shape: [], data: [r.lambda] });
+  out.set('pascanu.omega', { shape: [], data: [r.omega] });
+  out.set('pascanu.loss_total', { shape: [], data: [r.lossTotal] });
+  putGrads(out, 'pascanu.grads', caseGrads(exec.plan, r.grads, c), store, c);
+  putGrads(out, 'pascanu.grads_total', caseGrads(exec.plan, r.gradsTotal, c), store, c);
 }
 
 /** A per-step value `[B, T, …]` with each sample's valid steps in reverse order (`t ↦ τ_b − 1 − t`); padded steps stay. */

@@ -7,11 +7,10 @@ import { caseFileNames, readCase } from './case-files';
  * The models Unroll has every node kind for: a stack of unidirectional Elman (with or without a skip
  * connection) / leaky / LSTM / GRU layers, the multiplicative module, the key–value memory,
  * self-attention (with a sinusoidal, learned or no positional encoding), and the Jordan cell with a
- * teacher-forcing ratio of 0 or 1.
+ * teacher-forcing ratio of 0 or 1; the Pascanu term on an Elman layer.
  */
 function supported(c: Record<string, any>): boolean {
   const m = c.model;
-  if (c.training?.pascanu !== undefined) return false;
   if (m.kind === 'multiplicative' || m.kind === 'kv_memory') return true;
   if (m.kind === 'self_attention') return ['none', 'sinusoidal', 'learned', undefined].includes(m.positional?.kind);
   if (m.kind === 'jordan') return [0, 1, undefined].includes(m.cell.teacherForcing);

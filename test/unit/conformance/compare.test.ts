@@ -59,10 +59,20 @@ describe('a tampered case fails with the right path and index', () => {
     expect(r.comparison!.mismatches.map((m) => m.path)).toEqual(['tbptt[1].loss']);
   });
 
-  it('fails a Pascanu case whose other numbers disagree (the missing term does not hide them)', () => {
+  it('compares the Pascanu block: a tampered Ω or gradient of Ω fails under its path', () => {
     const json = readCase('rnn_tanh_ce');
-    json.expected.loss += 1e-3;
-    expect(checkCase(json, { backend: referenceBackend })).toMatchObject({ status: 'fail' });
+    expect(checkCase(json, { backend: referenceBackend }).status).toBe('pass');
+    json.expected.pascanu.omega += 1e-6;
+    json.expected.pascanu.grads['l0.U'].data[3] += 1e-6;
+    const r = checkCase(json, { backend: referenceBackend });
+    expect(r.status).toBe('fail');
+    expect(r.comparison!.mismatches.map((m) => m.path).sort()).toEqual(['pascanu.grads.l0.U', 'pascanu.omega']);
+  });
+
+  it('fails a Pascanu case on another node than the one its numbers are for', () => {
+    const json = readCase('rnn_tanh_ce');
+    json.training.pascanu.node = 'out';
+    expect(checkCase(json, { backend: referenceBackend })).toMatchObject({ status: 'fail', reason: expect.stringMatching(/training\.pascanu: node "out" is a Linear: Ω is available for RNN cells/) });
   });
 });
 

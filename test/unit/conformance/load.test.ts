@@ -170,9 +170,32 @@ describe('loadCase: what Unroll lacks is a skip, named; a broken case is an erro
       return r.status === 'skipped' ? r.reason : r.status;
     };
     expect(reason('bilstm_concat_ce')).toBe('ready');
-    expect(reason('attn_scaled_bilstm_encdec')).toMatch(/^needs Attention, initial state input/);
+    expect(reason('attn_scaled_bilstm_encdec')).toBe('ready');
     expect(reason('selfattn_causal_pe_ce')).toBe('ready');
-    expect(reason('attn_additive_encdec')).toMatch(/^needs Attention/);
+    expect(reason('attn_additive_encdec')).toBe('ready');
+  });
+
+  it('skips an encoder–decoder with an option Unroll lacks, naming it', () => {
+    const reason = (edit: (m: Record<string, any>) => void) => {
+      const json = readCase('attn_additive_encdec');
+      edit(json.model);
+      const r = loadCase(json);
+      return r.status === 'skipped' ? r.reason : r.status;
+    };
+    expect(reason(() => undefined)).toBe('ready');
+    expect(reason((m) => (m.decoder.contextInput = true))).toBe('needs the context C concatenated to every decoder input (contextInput)');
+    expect(reason((m) => (m.attention.score = 'cosine'))).toBe('needs attention score "cosine"');
+    expect(reason((m) => (m.decoder.bridge = 'mlp'))).toBe('needs decoder bridge "mlp"');
+    expect(reason((m) => (m.decoder.hidden = 7))).toBe('needs a bridge from an encoder state of 6 units to a decoder of 7');
+    expect(reason((m) => (m.head.input = 'context'))).toBe('needs head input "context"');
+  });
+
+  it('refuses an encoder–decoder batch whose decoder lengths are out of range, naming the field', () => {
+    const json = readCase('attn_additive_encdec');
+    json.batch.dec_lengths = [4, 9, 2];
+    const r = loadCase(json);
+    expect(r.status).toBe('invalid');
+    if (r.status === 'invalid') expect(r.error.message).toMatch(/batch\.dec_lengths.*sample 1 has length 9, outside 1…4/);
   });
 
   it('skips a self_attention model with an encoding or option it does not know, and refuses a learned one without maxLen', () => {
@@ -209,13 +232,24 @@ describe('loadCase: what Unroll lacks is a skip, named; a broken case is an erro
     expect(loadCase(json)).toMatchObject({ status: 'skipped', reason: 'needs lstm option "dropout" (layers[0])' });
   });
 
-  it('runs a Pascanu case without its pascanu block, saying what it needs', () => {
+  it('reads training.pascanu: the node and λ (default 1), and needs nothing for it', () => {
     const r = loadCase(readCase('rnn_tanh_ce'));
     expect(r.status).toBe('ready');
     if (r.status === 'ready') {
-      expect(r.needs.map((n) => n.what)).toEqual(['Pascanu regulariser']);
-      expect(r.case.excluded).toEqual(['pascanu']);
+      expect(r.needs).toEqual([]);
+      expect(r.case.excluded).toEqual([]);
+      expect(r.case.pascanu).toEqual({ nodes: ['l0'], lambda: 1 });
     }
+    const half = readCase('rnn_tanh_ce');
+    half.training.pascanu.lambda = 0.5;
+    const h = loadCase(half);
+    expect(h.status === 'ready' && h.case.pascanu).toEqual({ nodes: ['l0'], lambda: 0.5 });
+    const bad = readCase('rnn_tanh_ce');
+    bad.training.pascanu = { node: 'l0', lambda: -1 };
+    expect(invalid(bad)).toMatch(/^training\.pascanu\.lambda:/);
+    const extra = readCase('rnn_tanh_ce');
+    extra.training.pascanu.weight = 2;
+    expect(invalid(extra)).toMatch(/^training\.pascanu/);
   });
 
   it('names the field of a malformed case', () => {
