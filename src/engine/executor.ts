@@ -201,6 +201,13 @@ export class Executor {
     return this.lens[axis];
   }
 
+  /** The buffer on an op's `in` port (a Delay, LastStep or Reverse; a Delay may also have `init`). */
+  private inBuf(k: number): number {
+    const p = this.ins[k].find((x) => x.port === 'in');
+    if (p === undefined) throw new ExecError('exec-not-ready', `${this.plan.ops[k].type} node "${this.plan.ops[k].node}" has no input "in"`);
+    return p.buf;
+  }
+
   private buf(id: string): number {
     const i = this.bufIndex.get(id);
     if (i === undefined) throw new ExecError('exec-not-ready', `the plan has no value "${id}"`);
@@ -491,7 +498,7 @@ export class Executor {
     const T = this.Ts[a];
     const out = this.outs[k][0].buf;
     const w = this.width[out];
-    const x = this.vals[this.ins[k][0].buf]; // x: (T,B,D)
+    const x = this.vals[this.inBuf(k)]; // x: (T,B,D)
     const y = new Float64Array(T * B * w); // y: (T,B,D)
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
@@ -508,7 +515,7 @@ export class Executor {
     const { B } = this;
     const a = this.opAxis[k];
     const T = this.Ts[a];
-    const src = this.ins[k][0].buf;
+    const src = this.inBuf(k);
     const w = this.width[src];
     const gy = this.grads[this.outs[k][0].buf];
     const gx = this.grads[src];
@@ -572,7 +579,7 @@ export class Executor {
     }
     for (const k of phase.delays) {
       // s ← m_t x_t + (1 − m_t) s; a history of d values shifts by one on a valid step
-      const x = this.vals[this.ins[k][0].buf];
+      const x = this.vals[this.inBuf(k)];
       const carry = this.carries.get(k)!;
       const d = this.delaySteps[k];
       const slot = carry.length / d;
@@ -642,7 +649,7 @@ export class Executor {
   private runVector(k: number): void {
     const op = this.plan.ops[k];
     if (op.kind === 'last-step') {
-      const src = this.ins[k][0].buf;
+      const src = this.inBuf(k);
       const out = this.outs[k][0].buf;
       const w = this.width[out];
       const x = this.vals[src];
@@ -753,7 +760,7 @@ export class Executor {
     for (let t = hi - 1; t >= lo; t--) {
       for (const k of phase.delays) {
         const g = G.get(k)!;
-        const x = this.ins[k][0].buf;
+        const x = this.inBuf(k);
         const gx = this.grads[x];
         const w = this.width[x];
         const d = this.delaySteps[k];
@@ -863,7 +870,7 @@ export class Executor {
     const op = this.plan.ops[k];
     const { B } = this;
     if (op.kind === 'last-step') {
-      const src = this.ins[k][0].buf;
+      const src = this.inBuf(k);
       const w = this.width[src];
       const gy = this.grads[this.outs[k][0].buf];
       const gx = this.grads[src];

@@ -94,6 +94,20 @@ describe('encoder–decoder graphs: two time axes', () => {
     }
   });
 
+  it('does not depend on the order of the edges (a Delay’s init wired before its input)', () => {
+    const loss = (reverse: boolean) => {
+      const g = encdec('additive');
+      if (reverse) g.edges.reverse();
+      const plan = planOf(g);
+      const exec = new Executor(plan, randomWeights(plan));
+      exec.bind(randomFeed(plan, SOURCE, 5, 3, TARGET));
+      return exec.forward().total;
+    };
+    const a = loss(false);
+    expect(Number.isFinite(a)).toBe(true);
+    expect(loss(true)).toBeCloseTo(a, 12);
+  });
+
   it('runs the fused cells to the same numbers as the decomposed ones', () => {
     const g = encdec('additive', { cell: 'LSTM' });
     const run = (fused: boolean) => {
