@@ -133,7 +133,7 @@ export function generate(exec: Executor, options: GenerateOptions): Decoded {
     const feeds = zeroFeeds(plan, new Set([input.node]), 1, T, 1);
     feeds[input.node] = Int32Array.from(seq);
     exec.bind({ feeds, lengths: Int32Array.of(T), T });
-    exec.forward();
+    exec.forward(0, T, { inference: true });
     const o = exec.value(logits); // (1, T, C)
     const C = o.shape[o.shape.length - 1];
     const off = (T - 1) * C;
@@ -207,7 +207,7 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
     } catch (e) {
       throw new DecodeError('decode-bad-graph', (e as Error).message);
     }
-    exec.forward();
+    exec.forward(0, T, { inference: true });
     const o = exec.value(logits); // (B, T', C)
     const C = o.shape[2];
     if (C !== V) throw new DecodeError('decode-bad-graph', `the model's output has ${C} classes but the decoder's Input takes ${V} token ids`);

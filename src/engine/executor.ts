@@ -1,8 +1,9 @@
 import type { Phase, Plan } from '../compiler/plan';
-import type { AttendContext, AttendKernel, SequenceContext, SequenceKernel } from '../nodes/kernel-types';
+import type { AttendContext, AttendKernel, KernelContext, SequenceContext, SequenceKernel } from '../nodes/kernel-types';
 import { getNodeSpec } from '../nodes/registry';
 import { nodeKernelBackend, type Backend } from './backend';
 import { BindError, type BatchFeed } from './feeds';
+import type { Rng } from './rng';
 import { scalar, type Tensor } from './tensor';
 import type { WeightStore } from './weights';
 
@@ -69,6 +70,13 @@ export interface ForwardOptions {
   readonly initialStates?: ReadonlyMap<string, Float64Array>;
   /** Adds `delta` `[B, D]` to value `value` at step `step` (0-based) as it is written: for finite differences. */
   readonly perturb?: { readonly value: string; readonly step: number; readonly delta: Float64Array };
+  /**
+   * Training only: the run's generator and step for stochastic kinds (teacher forcing with a ratio),
+   * which get one uniform draw per row, in execution order.
+   */
+  readonly random?: { readonly rng: Rng; readonly step: number };
+  /** Decoding with the model's own outputs: stochastic kinds act as at inference (teacher forcing off). */
+  readonly inference?: boolean;
 }
 
 export interface BackwardOptions {
@@ -145,6 +153,10 @@ export class Executor {
   private chunk: { from: number; to: number } | null = null;
   private ranLate = false;
   private perturb: ForwardOptions['perturb'] = undefined;
+  private random: ForwardOptions['random'] = undefined;
+  private inference = false;
+  /** Per op: its kind draws random numbers (`NodeSpec.stochastic`). */
+  private readonly stochastic: boolean[];
   private withoutLoss = false;
 
   constructor(plan: Plan, weights: WeightStore, backend: Backend = nodeKernelBackend) {
@@ -159,6 +171,7 @@ export class Executor {
       this.bufAxis.push(v.axis === 1 ? 1 : 0);
     });
     this.opAxis = plan.ops.map((op) => (op.axis === 1 ? 1 : 0));
+    this.stochastic = plan.ops.map((op) => getNodeSpec(op.type)?.stochastic === true);
     this.twoAxes = plan.buffers.some((v) => v.axis === 1);
     this.attendKernels = plan.ops.map((op) => {
       if (op.kind !== 'attend') return undefined;
@@ -316,6 +329,8 @@ export class Executor {
       throw new ExecError('exec-needs-whole-sequence', 'this graph feeds a value read at each sample’s last step (LastStep) back into per-step nodes, so it cannot run in chunks; use full BPTT');
     }
     this.perturb = options.perturb;
+    this.random = options.random;
+    this.inference = options.inference === true;
     if (from === 0) this.reset(options.initialStates);
     this.lossScale.clear();
     this.ranLate = to === T;
@@ -636,7 +651,7 @@ export class Executor {
     const inputs: Record<string, Tensor> = {};
     for (const p of this.ins[k]) inputs[p.port] = this.argRows(p.buf, r0, r1);
     const mask: Tensor = { shape: [r1 - r0], data: this.masks[this.opAxis[k]].subarray(r0, r1) };
-    const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask });
+    const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask, ...this.randomness(k, r1 - r0) });
     for (const p of this.outs[k]) this.writeRows(p.buf, r0, r1, res.outputs[p.port].data, this.width[p.buf]);
     const rows = this.lossRows.get(k);
     if (rows !== undefined) {
@@ -644,6 +659,17 @@ export class Executor {
       this.lossScale.set(k, 1);
     }
     return res.saved;
+  }
+
+  /** The kernel context's randomness for a stochastic op over n rows (nothing for other ops). */
+  private randomness(k: number, n: number): Pick<KernelContext, 'random' | 'inference'> {
+    if (!this.stochastic[k]) return {};
+    if (this.inference) return { inference: true };
+    const r = this.random;
+    if (r === undefined) return {};
+    const uniform = new Float64Array(n);
+    for (let i = 0; i < n; i++) uniform[i] = r.rng.uniform();
+    return { random: { uniform: { shape: [n], data: uniform }, step: r.step } };
   }
 
   private runVector(k: number): void {
@@ -663,7 +689,7 @@ export class Executor {
     }
     const inputs: Record<string, Tensor> = {};
     for (const p of this.ins[k]) inputs[p.port] = { shape: this.isIndex[p.buf] ? [this.B] : [this.B, this.width[p.buf]], data: this.vals[p.buf] };
-    const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask: { shape: [this.B], data: this.ones } });
+    const res = this.backend.forward(this.call(k), inputs, this.params[k], { mask: { shape: [this.B], data: this.ones }, ...this.randomness(k, this.B) });
     for (const p of this.outs[k]) this.vals[p.buf].set(res.outputs[p.port].data);
     const rows = this.lossRows.get(k);
     if (rows !== undefined) {

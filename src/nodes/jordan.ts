@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkDeclared, ok, outputPort, shapeError, UNKNOWN } from './common';
 import { DecompositionBuilder, Hidden } from './cell-common';
+import { TeacherForcingParams } from './teacher-forcing';
 import type { NodeSpec, ParamTensorDecl, PortDecl } from './types';
 
 export const JordanParams = z.strictObject({
@@ -11,6 +12,13 @@ export const JordanParams = z.strictObject({
   feedback: z.enum(['softmax', 'logits', 'argmax']).default('softmax'),
   /** Teacher forcing: feed back the true previous output (input `teacher`, y_0 = 0) instead of the model's own. */
   teacherForcing: z.boolean().default(false),
+  /**
+   * With teacher forcing: the share of steps fed the true value, and its schedule (as the
+   * TeacherForcing node's `ratio` and `schedule`); the other steps get the model's own `feedback`.
+   * Absent means 1: always the true value (the steps decouple).
+   */
+  teacherRatio: TeacherForcingParams.shape.ratio.unwrap().optional(),
+  teacherSchedule: TeacherForcingParams.shape.schedule.unwrap().optional(),
 });
 export type JordanParams = z.infer<typeof JordanParams>;
 
@@ -76,14 +84,28 @@ export const Jordan: NodeSpec<JordanParams> = {
       .param('c', 'o.b')
       .output('o', 'o.out')
       .output('h', 'h.out');
-    if (p.teacherForcing) d.input('teacher', 'f_prev.in');
-    else if (p.feedback === 'logits') d.edge('o.out', 'f_prev.in');
-    else d.node('f', p.feedback === 'softmax' ? 'Softmax' : 'ArgMax').edge('o.out', 'f.in').edge('f.out', 'f_prev.in');
+    const mixed = p.teacherForcing && ((p.teacherRatio ?? 1) < 1 || (p.teacherSchedule !== undefined && p.teacherSchedule.kind !== 'constant'));
+    if (p.teacherForcing && !mixed) {
+      d.input('teacher', 'f_prev.in');
+      return d.build();
+    }
+    // the model's own fed-back value; with a ratio < 1 it meets the teacher in a TeacherForcing node
+    let own = 'o.out';
+    if (p.feedback !== 'logits') {
+      d.node('f', p.feedback === 'softmax' ? 'Softmax' : 'ArgMax').edge('o.out', 'f.in');
+      own = 'f.out';
+    }
+    if (!mixed) return d.edge(own, 'f_prev.in').build();
+    d.node('tf', 'TeacherForcing', { ratio: p.teacherRatio ?? 1, ...(p.teacherSchedule !== undefined ? { schedule: p.teacherSchedule } : {}) })
+      .input('teacher', 'tf.teacher')
+      .edge(own, 'tf.own')
+      .edge('tf.out', 'f_prev.in');
     return d.build();
   },
   decomposeChecks: [
     { params: { hidden: 3, size: 4, feedback: 'logits' }, dims: { in: 2 } },
     { params: { hidden: 3, size: 4, feedback: 'argmax' }, dims: { in: 2 } },
     { params: { hidden: 3, size: 4, teacherForcing: true }, dims: { in: 2, teacher: 4 } },
+    { params: { hidden: 3, size: 4, teacherForcing: true, teacherRatio: 0 }, dims: { in: 2, teacher: 4 } },
   ],
 };

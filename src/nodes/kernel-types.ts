@@ -11,6 +11,14 @@ import type { Tensor } from '../engine/tensor';
 export interface KernelContext {
   /** mask: (N) — 1 for a valid row, 0 for a padded one. Absent means every row is valid. Losses use it. */
   readonly mask?: Tensor;
+  /**
+   * Stochastic kinds only (`NodeSpec.stochastic`): the run's randomness for this call. `uniform`
+   * (N) — one draw in [0, 1) per row from the run's seeded generator; `step` — the training step
+   * (0-based, for schedules). Absent outside training (a gradient dump at fixed weights).
+   */
+  readonly random?: { readonly uniform: Tensor; readonly step: number };
+  /** Running the trained model on its own outputs (decoding): teacher forcing is off. */
+  readonly inference?: boolean;
 }
 
 export interface KernelForward<S> {

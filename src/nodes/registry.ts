@@ -36,6 +36,7 @@ import { SoftmaxPoolRead } from './softmax-pool-read';
 import { SoftmaxPoolWeight } from './softmax-pool-weight';
 import { Split } from './split';
 import { Tanh } from './tanh';
+import { TeacherForcing } from './teacher-forcing';
 import type { NodeSpec } from './types';
 
 /**
@@ -67,6 +68,7 @@ export const NODE_SPECS: readonly NodeSpec<any>[] = [
   Tanh,
   ReLU,
   Delay,
+  TeacherForcing,
   LastStep,
   Reverse,
   KVMemory,

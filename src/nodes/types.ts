@@ -104,6 +104,8 @@ export interface NodeSpec<P = Record<string, unknown>> {
    * into it may close a cycle, and its output shape must not depend on its input shapes.
    */
   readonly closesCycles?: boolean;
+  /** The kernel uses randomness: the executor passes one uniform draw per row (`KernelContext.random`) when training. */
+  readonly stochastic?: boolean;
   /** Forward/backward on one step, float64 (primitives). */
   readonly kernel?: NodeKernel<P, any>;
   /** Forward/backward over every step at once, float64 (whole-sequence primitives; run batched, never on a cycle). */
