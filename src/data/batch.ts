@@ -6,6 +6,10 @@
  *           class ids (B,T) for n→n, (B) for n→1 — Int32Array
  *   lengths (B) Int32Array, τ_b ∈ [1, T];   mask (B,T) Float32Array, m_{b,t} = 1[t ≤ τ_b]
  * Padded steps (t > τ_b) hold 0 in `x` and in n→n `y`. An n→1 target belongs to step τ_b.
+ *
+ * n→m (encoder–decoder): `y` holds class ids (B,T') on the target axis, whose padded length T',
+ * lengths τ'_b and mask are `target`; `yIn` (B,T') are the teacher-forced decoder inputs:
+ * `yIn[b,0]` = the start token, `yIn[b,i] = y[b,i−1]`. Padded target steps hold 0 in `y` and `yIn`.
  */
 import { DataError } from './errors';
 
@@ -21,10 +25,20 @@ export interface IOSide {
 export interface IOSpec {
   readonly input: IOSide;
   readonly output: IOSide;
-  /** `n-n`: a target at every valid step; `n-1`: one target per sample, at its last valid step. */
-  readonly mapping: 'n-n' | 'n-1';
-  /** T: the padded length of every batch. */
+  /**
+   * `n-n`: a target at every valid step; `n-1`: one target per sample, at its last valid step;
+   * `n-m`: a target sequence of its own length (encoder–decoder; class ids only).
+   */
+  readonly mapping: 'n-n' | 'n-1' | 'n-m';
+  /** T: the padded length of every batch (the source axis). */
   readonly steps: number;
+  /** n→m only: T', the padded length of the target axis. */
+  readonly targetSteps?: number;
+  /**
+   * n→m only: the teacher-forced decoder inputs `yIn`, token ids of `size` classes: the output
+   * classes (same ids) and the start token `start`.
+   */
+  readonly decoderInput?: { readonly size: number; readonly start: number };
   /** The loss the task is meant for (models.md "Outputs and losses"). */
   readonly loss: 'mse' | 'ce' | 'bce';
 }
@@ -41,6 +55,20 @@ export interface Batch {
   /** lengths: (B), τ_b ∈ [1, T]. */
   readonly lengths: Int32Array;
   /** mask: (B,T), 1 for t ≤ τ_b, 0 after. */
+  readonly mask: Float32Array;
+  /** n→m only: the target axis — T', lengths τ'_b ∈ [1, T'] (B) and mask (B,T'). */
+  readonly target?: TargetAxis;
+  /** n→m only: yIn (B,T') Int32Array, the teacher-forced decoder inputs. */
+  readonly yIn?: Int32Array;
+}
+
+/** The target (decoder) time axis of an n→m batch. */
+export interface TargetAxis {
+  /** T' */
+  readonly T: number;
+  /** lengths: (B), τ'_b ∈ [1, T']. */
+  readonly lengths: Int32Array;
+  /** mask: (B,T'), 1 for i ≤ τ'_b, 0 after. */
   readonly mask: Float32Array;
 }
 
@@ -68,7 +96,41 @@ export function maskFromLengths(lengths: Int32Array, T: number): Float32Array {
 /** The shape of `y` for a spec and batch size. */
 export function targetShape(spec: IOSpec, B: number): number[] {
   const perStep = spec.output.dtype === 'real' ? [spec.output.size] : [];
+  if (spec.mapping === 'n-m') return [B, spec.targetSteps ?? 0, ...perStep];
   return spec.mapping === 'n-n' ? [B, spec.steps, ...perStep] : [B, ...perStep];
+}
+
+/**
+ * What an n→m spec lacks or gets wrong (empty for a well-formed one, and for n→n / n→1): class-id
+ * targets, `targetSteps` ≥ 1, a `decoderInput` whose `start` lies in `[0, size)`.
+ */
+export function specProblems(spec: IOSpec): string[] {
+  if (spec.mapping !== 'n-m') return [];
+  const out: string[] = [];
+  const T1 = spec.targetSteps;
+  if (T1 === undefined || !Number.isInteger(T1) || T1 < 1) out.push(`an n-m spec needs targetSteps (T') as an integer ≥ 1, got ${T1}`);
+  if (spec.output.dtype !== 'index') out.push('an n-m spec needs class-id targets (output dtype index)');
+  const d = spec.decoderInput;
+  if (d === undefined) out.push('an n-m spec needs decoderInput { size, start } for the teacher-forced decoder inputs');
+  else if (!(Number.isInteger(d.size) && Number.isInteger(d.start) && d.start >= 0 && d.start < d.size)) out.push(`decoderInput.start ${d.start} must be an id in [0, ${d.size})`);
+  return out;
+}
+
+/**
+ * yIn: (B,T') the teacher-forced decoder inputs of class-id targets `y` (B,T'): `start` at i = 0,
+ * `y[b,i−1]` after, 0 past τ'_b.
+ */
+export function teacherForced(y: Int32Array, lengths: Int32Array, T1: number, start: number): Int32Array {
+  const B = lengths.length;
+  if (y.length !== B * T1) throw new DataError('batch-bad-sequence', `y holds ${y.length} values, not B·T' = ${B * T1}`);
+  const yIn = new Int32Array(B * T1);
+  for (let b = 0; b < B; b++) {
+    const tau = lengths[b];
+    if (!(tau >= 1 && tau <= T1)) throw new DataError('batch-bad-sequence', `sample ${b}: target length ${tau} is outside [1, ${T1}]`);
+    yIn[b * T1] = start;
+    for (let i = 1; i < tau; i++) yIn[b * T1 + i] = y[b * T1 + i - 1];
+  }
+  return yIn;
 }
 
 /** The shape of `x` for a spec and batch size. */
@@ -76,9 +138,11 @@ export function inputShape(spec: IOSpec, B: number): number[] {
   return spec.input.dtype === 'real' ? [B, spec.steps, spec.input.size] : [B, spec.steps];
 }
 
-/** Zero-filled arrays of the right types and sizes for `B` samples of `spec`. */
+/** Zero-filled arrays of the right types and sizes for `B` samples of `spec` (n→m: `y` is (B,T')). */
 export function allocBatch(spec: IOSpec, B: number): { x: Float32Array | Int32Array; y: Float32Array | Int32Array } {
   checkBatchSize(B);
+  const bad = specProblems(spec);
+  if (bad.length > 0) throw new DataError('batch-bad-spec', bad.join('; '));
   const nx = inputShape(spec, B).reduce((a, d) => a * d, 1);
   const ny = targetShape(spec, B).reduce((a, d) => a * d, 1);
   return {
@@ -134,7 +198,8 @@ export function padTokens(seqs: readonly ArrayLike<number>[], T?: number): { tok
  * `1[t ≤ τ_b]`, class ids in range. Returns the problems found (empty when the batch is well formed).
  */
 export function batchProblems(batch: Batch, spec: IOSpec): string[] {
-  const out: string[] = [];
+  const out: string[] = specProblems(spec);
+  if (out.length > 0) return out;
   const { B, T } = batch;
   if (T !== spec.steps) out.push(`T is ${T}, the spec says ${spec.steps}`);
   const nx = inputShape(spec, B).reduce((a, d) => a * d, 1);
@@ -145,16 +210,9 @@ export function batchProblems(batch: Batch, spec: IOSpec): string[] {
   if (!(batch.y instanceof yType) || batch.y.length !== ny) out.push(`y must be a ${yType.name} of ${ny} values [${targetShape(spec, B).join(', ')}]`);
   if (batch.lengths.length !== B) out.push(`lengths must hold ${B} values`);
   if (batch.mask.length !== B * T) out.push(`mask must hold B·T = ${B * T} values`);
-  for (let b = 0; b < Math.min(B, batch.lengths.length); b++) {
-    const tau = batch.lengths[b];
-    if (!(tau >= 1 && tau <= T)) out.push(`sample ${b}: length ${tau} outside [1, ${T}]`);
-    for (let t = 0; t < T && batch.mask.length === B * T; t++) {
-      if (batch.mask[b * T + t] !== (t < tau ? 1 : 0)) {
-        out.push(`sample ${b}: mask at t = ${t + 1} should be ${t < tau ? 1 : 0}`);
-        break;
-      }
-    }
-  }
+  out.push(...lengthProblems(batch.lengths, batch.mask, B, T, ''));
+  if (spec.mapping === 'n-m') out.push(...targetProblems(batch, spec));
+  else if (batch.target !== undefined || batch.yIn !== undefined) out.push(`a ${spec.mapping} batch has one time axis: it must not carry target or yIn`);
   const firstOutside = (a: ArrayLike<number>, n: number) => Array.prototype.find.call(a, (k: number) => !(k >= 0 && k < n)) as number | undefined;
   if (spec.input.dtype === 'index') {
     const k = firstOutside(batch.x, spec.input.size);
@@ -163,6 +221,54 @@ export function batchProblems(batch: Batch, spec: IOSpec): string[] {
   if (spec.output.dtype === 'index') {
     const k = firstOutside(batch.y, spec.output.size);
     if (k !== undefined) out.push(`class id ${k} outside [0, ${spec.output.size})`);
+  }
+  return out;
+}
+
+/** Lengths in [1, T] and a mask equal to `1[t ≤ τ_b]`; `what` prefixes the messages (`target `). */
+function lengthProblems(lengths: Int32Array, mask: Float32Array, B: number, T: number, what: string): string[] {
+  const out: string[] = [];
+  const name = what === '' ? 'T' : "T'";
+  if (lengths.length !== B) out.push(`${what}lengths must hold ${B} values`);
+  if (mask.length !== B * T) out.push(`${what}mask must hold B·${name} = ${B * T} values`);
+  for (let b = 0; b < Math.min(B, lengths.length); b++) {
+    const tau = lengths[b];
+    if (!(tau >= 1 && tau <= T)) out.push(`sample ${b}: ${what}length ${tau} outside [1, ${T}]`);
+    for (let t = 0; t < T && mask.length === B * T; t++) {
+      if (mask[b * T + t] !== (t < tau ? 1 : 0)) {
+        out.push(`sample ${b}: ${what}mask at ${what === '' ? 't' : 'i'} = ${t + 1} should be ${t < tau ? 1 : 0}`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The target axis of an n→m batch: T', its lengths and mask, and yIn teacher-forced from y. */
+function targetProblems(batch: Batch, spec: IOSpec): string[] {
+  const { B, target, yIn } = batch;
+  const T1 = spec.targetSteps!;
+  const { size, start } = spec.decoderInput!;
+  if (target === undefined) return ["an n-m batch needs target { T, lengths, mask }: the target axis's padded length T', lengths τ'_b and mask"];
+  const out: string[] = [];
+  if (target.T !== T1) out.push(`target.T is ${target.T}, the spec says T' = ${T1}`);
+  out.push(...lengthProblems(target.lengths, target.mask, B, target.T, 'target '));
+  if (!(yIn instanceof Int32Array) || yIn.length !== B * target.T) {
+    out.push(`yIn must be an Int32Array of ${B * target.T} values [${B}, ${target.T}]`);
+    return out;
+  }
+  const k = Array.prototype.find.call(yIn, (v: number) => !(v >= 0 && v < size)) as number | undefined;
+  if (k !== undefined) out.push(`decoder input id ${k} outside [0, ${size})`);
+  if (batch.y.length !== B * target.T || target.lengths.length !== B) return out;
+  for (let b = 0; b < B; b++) {
+    const tau = Math.min(target.lengths[b], target.T);
+    for (let i = 0; i < tau; i++) {
+      const want = i === 0 ? start : batch.y[b * target.T + i - 1];
+      if (yIn[b * target.T + i] !== want) {
+        out.push(`sample ${b}: yIn at i = ${i + 1} is ${yIn[b * target.T + i]}, should be ${i === 0 ? `the start token ${start}` : `y at i = ${i} (${want})`}`);
+        break;
+      }
+    }
   }
   return out;
 }

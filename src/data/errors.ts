@@ -20,6 +20,7 @@ export type DataErrorCode =
   | 'task-unknown'
   | 'task-bad-params'
   | 'batch-bad-size'
+  | 'batch-bad-spec'
   | 'batch-bad-sequence';
 
 export interface DataErrorPlace {

@@ -8,9 +8,11 @@ import { ADDING } from './tasks/adding';
 import { CHARLM } from './tasks/charlm';
 import { COPY } from './tasks/copy';
 import { PARITY } from './tasks/parity';
+import { REVERSE } from './tasks/reverse';
 import { SINE } from './tasks/sine';
+import { SORT } from './tasks/sort';
 
-export const TASKS: readonly TaskDef<any>[] = [ADDING, COPY, SINE, PARITY, CHARLM];
+export const TASKS: readonly TaskDef<any>[] = [ADDING, COPY, SINE, PARITY, CHARLM, REVERSE, SORT];
 
 const byId = new Map<string, TaskDef<any>>(TASKS.map((t) => [t.id, t]));
 

@@ -49,12 +49,24 @@ export class BindError extends Error {
   }
 }
 
+/** Which Inputs take the batch's arrays, when the convention below cannot tell (or should not). */
+export interface BindNames {
+  readonly x?: string;
+  readonly y?: string;
+  /** n→m: the Input of the teacher-forced decoder inputs `yIn`. */
+  readonly yIn?: string;
+}
+
 /**
  * Maps a `src/data` batch onto the plan's Inputs. Convention: `x` feeds the Input with id `x`, `y`
  * the Input with id `y`; without such ids, `y` feeds the one Input wired to a loss's `target` port
  * and `x` the one other Input. Explicit `names` override both. Sizes are checked by the executor.
+ *
+ * An n→m batch (one with `target`) feeds `x` to a source-axis Input, `y` to a target-axis Input,
+ * `yIn` to the Input `y_in` — without that id, the one other target-axis Input — and gives the
+ * target axis (T', τ'_b). A graph with target-axis Inputs needs an n→m batch, and the other way round.
  */
-export function bindBatch(plan: Plan, batch: Batch, names: { readonly x?: string; readonly y?: string } = {}): BatchFeed {
+export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): BatchFeed {
   const ids = plan.inputs.map((i) => i.node);
   const targetOf = new Set<string>();
   for (const l of plan.losses) {
@@ -62,25 +74,75 @@ export function bindBatch(plan: Plan, batch: Batch, names: { readonly x?: string
     const input = plan.inputs.find((i) => i.value === v);
     if (input !== undefined) targetOf.add(input.node);
   }
-  const pick = (role: 'x' | 'y'): string => {
-    const explicit = names[role];
-    if (explicit !== undefined) {
-      if (!ids.includes(explicit)) throw new BindError('bind-missing', explicit, `there is no Input node "${explicit}" to feed ${role}; the Inputs are ${ids.join(', ') || 'none'}`);
-      return explicit;
-    }
+  const onTarget = plan.inputs.filter((i) => i.axis === 1).map((i) => i.node);
+  const twoAxes = batch.target !== undefined;
+  if (twoAxes && onTarget.length === 0) {
+    throw new BindError('bind-mismatch', undefined, "the data is n→m (a target sequence of its own length), but no Input is on the target (decoder) time axis; set the axis of the decoder's Inputs (y and y_in) to target");
+  }
+  if (!twoAxes && onTarget.length > 0) {
+    throw new BindError('bind-mismatch', onTarget[0], `Input "${onTarget[0]}" is on the target (decoder) time axis, but the data has one time axis (an n→n or n→1 task); choose an n→m task (reverse, sort) or set its axis to source`);
+  }
+  const explicit = (role: keyof BindNames): string | undefined => {
+    const id = names[role];
+    if (id !== undefined && !ids.includes(id)) throw new BindError('bind-missing', id, `there is no Input node "${id}" to feed ${role}; the Inputs are ${ids.join(', ') || 'none'}`);
+    return id;
+  };
+  const pick = (role: 'x' | 'y', pool: readonly string[]): string => {
+    const given = explicit(role);
+    if (given !== undefined) return given;
     if (ids.includes(role)) return role;
-    const candidates = role === 'y' ? ids.filter((i) => targetOf.has(i)) : ids.filter((i) => !targetOf.has(i) && i !== names.y && i !== 'y');
+    const candidates = role === 'y' ? pool.filter((i) => targetOf.has(i)) : pool.filter((i) => !targetOf.has(i) && i !== names.y && i !== 'y');
     if (candidates.length === 1) return candidates[0];
     const why = candidates.length === 0 ? 'no Input fits' : `Inputs ${candidates.map((c) => `"${c}"`).join(', ')} all fit`;
-    const rule = role === 'y' ? 'an Input wired to a loss target' : 'an Input not wired to a loss target';
+    const where = twoAxes ? ` on the ${role === 'y' ? 'target' : 'source'} axis` : '';
+    const rule = role === 'y' ? `an Input${where} wired to a loss target` : `an Input${where} not wired to a loss target`;
     throw new BindError(candidates.length === 0 ? 'bind-missing' : 'bind-ambiguous', undefined, `cannot tell which Input takes the batch's ${role} (${rule}): ${why}; name that Input "${role}"`);
   };
-  const x = pick('x');
+  if (twoAxes) return bindTwoAxes(plan, batch, onTarget, pick, explicit);
+  const x = pick('x', ids);
   const feeds: Record<string, FeedArray> = { [x]: batch.x };
   if (ids.length > 1 || targetOf.size > 0) {
-    const y = pick('y');
+    const y = pick('y', ids);
     if (y === x) throw new BindError('bind-ambiguous', y, `Input "${y}" would take both x and y; name the inputs "x" and "y"`);
     feeds[y] = batch.y;
   }
   return { feeds, lengths: batch.lengths, T: batch.T };
+}
+
+function bindTwoAxes(
+  plan: Plan,
+  batch: Batch,
+  onTarget: readonly string[],
+  pick: (role: 'x' | 'y', pool: readonly string[]) => string,
+  explicit: (role: keyof BindNames) => string | undefined,
+): BatchFeed {
+  const target = batch.target!;
+  const onSource = plan.inputs.filter((i) => i.axis !== 1).map((i) => i.node);
+  const axisName = (id: string) => (onTarget.includes(id) ? 'target (decoder)' : 'source (input)');
+  const need = (id: string, role: string, axis: 'source' | 'target', what: string) => {
+    if ((axis === 'target') !== onTarget.includes(id)) {
+      throw new BindError('bind-mismatch', id, `Input "${id}" takes the batch's ${role} (${what}), which lives on the ${axis} time axis, but it is on the ${axisName(id)} axis; set its axis to ${axis}`);
+    }
+  };
+  const y = pick('y', onTarget);
+  need(y, 'y', 'target', "the target sequence, (B,T')");
+  const x = pick('x', onSource.filter((i) => i !== y));
+  need(x, 'x', 'source', 'the source sequence, (B,T)');
+  if (x === y) throw new BindError('bind-ambiguous', y, `Input "${y}" would take both x and y; name the inputs "x" and "y"`);
+  const feeds: Record<string, FeedArray> = { [x]: batch.x, [y]: batch.y };
+  let yIn = explicit('yIn') ?? (plan.inputs.some((i) => i.node === 'y_in') ? 'y_in' : undefined);
+  if (yIn === undefined) {
+    const rest = onTarget.filter((i) => i !== y && i !== x);
+    if (rest.length > 1) {
+      throw new BindError('bind-ambiguous', undefined, `cannot tell which Input takes the teacher-forced decoder inputs yIn: target-axis Inputs ${rest.map((c) => `"${c}"`).join(', ')} all fit; name that Input "y_in"`);
+    }
+    yIn = rest[0];
+  }
+  if (yIn !== undefined) {
+    if (yIn === x || yIn === y) throw new BindError('bind-ambiguous', yIn, `Input "${yIn}" would take both yIn and ${yIn === x ? 'x' : 'y'}; name the decoder's input "y_in"`);
+    need(yIn, 'yIn', 'target', "the teacher-forced decoder inputs, (B,T')");
+    if (batch.yIn === undefined) throw new BindError('bind-missing', yIn, `Input "${yIn}" takes the teacher-forced decoder inputs yIn, but the batch has none`);
+    feeds[yIn] = batch.yIn;
+  }
+  return { feeds, lengths: batch.lengths, T: batch.T, target: { T: target.T, lengths: target.lengths } };
 }

@@ -5,18 +5,15 @@
  */
 import type { Plan } from '../compiler/plan';
 import type { Batch } from '../data/batch';
-import { createTask } from '../data/registry';
+import { createTask, TASKS } from '../data/registry';
 import type { TaskInstance } from '../data/task';
-import { BindError, bindBatch, type BatchFeed } from '../engine/feeds';
+import { BindError, bindBatch, type BatchFeed, type BindNames } from '../engine/feeds';
 import type { Executor } from '../engine/executor';
 import type { Rng } from '../engine/rng';
 import type { SessionConfig } from './config';
 import { SessionError } from './errors';
 
-export interface BindNames {
-  readonly x?: string;
-  readonly y?: string;
-}
+export type { BindNames };
 
 export interface DataSource {
   /** Padded length of the batches (for the number of truncated-BPTT chunks). */
@@ -37,7 +34,7 @@ export function dataSource(config: SessionConfig, task: TaskInstance | undefined
   let t = task;
   if (t === undefined) {
     if (config.task === undefined || config.task === 'custom') {
-      throw new SessionError('session-no-data', 'no data to train on: set training.task in the document (adding, copy, sine, parity, charlm) or give a task');
+      throw new SessionError('session-no-data', `no data to train on: set training.task in the document (${TASKS.map((d) => d.id).join(', ')}) or give a task`);
     }
     try {
       t = createTask(config.task, config.taskParams ?? {});
@@ -65,7 +62,8 @@ export function feedOf(plan: Plan, batch: Batch, names: BindNames): BatchFeed {
 
 /**
  * Checks a sample batch against the Inputs it feeds: dtype, size (or class count) and role
- * (`n-1` targets are vectors, `n-n` targets sequences); then binds it, which checks the array sizes.
+ * (`n-1` targets are vectors, `n-n` and `n-m` targets sequences); then binds it, which checks the
+ * array sizes (and, for `n-m`, the time axis of each Input).
  */
 export function checkData(exec: Executor, source: DataSource, sample: Batch, names: BindNames): void {
   const plan = exec.plan;
@@ -73,18 +71,19 @@ export function checkData(exec: Executor, source: DataSource, sample: Batch, nam
   const spec = source.task?.spec;
   for (const [node, data] of Object.entries(feed.feeds)) {
     const input = plan.inputs.find((i) => i.node === node)!;
-    const side = data === sample.x ? 'x' : 'y';
+    const side = data === sample.x ? 'x' : data === sample.y ? 'y' : 'yIn';
     const isIndex = data instanceof Int32Array;
     if (isIndex !== (input.dtype === 'index')) {
       throw mismatch(node, `Input "${node}" takes ${input.dtype === 'index' ? 'class/token ids' : 'real values'}, but the data's ${side} holds ${isIndex ? 'ids' : 'real values'}; set its dtype to ${isIndex ? 'index' : 'real'}`);
     }
     if (spec !== undefined) {
-      const want = side === 'x' ? spec.input : spec.output;
+      const want = side === 'x' ? spec.input : side === 'y' ? spec.output : { dtype: 'index' as const, size: spec.decoderInput?.size ?? 0 };
       if (want.size !== input.size) {
         const what = want.dtype === 'index' ? 'classes' : 'features';
-        throw mismatch(node, `Input "${node}" has size ${input.size}, but the task "${source.task!.id}" gives ${want.size} ${what} for ${side}; set its size to ${want.size}`);
+        const extra = side === 'yIn' ? ` (the ${spec.output.size} output classes and the start token)` : '';
+        throw mismatch(node, `Input "${node}" has size ${input.size}, but the task "${source.task!.id}" gives ${want.size} ${what}${extra} for ${side}; set its size to ${want.size}`);
       }
-      const role = side === 'x' || spec.mapping === 'n-n' ? 'sequence' : 'vector';
+      const role = side === 'y' && spec.mapping === 'n-1' ? 'vector' : 'sequence';
       if (role !== input.role) {
         throw mismatch(node, `Input "${node}" is a ${input.role}, but the task "${source.task!.id}" gives ${side} as a ${role}${role === 'vector' ? ' (one target per sequence: read the output with LastStep)' : ''}; set its role to ${role}`);
       }

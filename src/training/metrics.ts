@@ -1,5 +1,6 @@
 /**
- * Metrics read from a forward pass, per loss node, over the valid steps only:
+ * Metrics read from a forward pass, per loss node, over the valid steps only (of the loss's own time
+ * axis: an encoder–decoder's loss on the target axis counts its valid steps `i ≤ τ'_b`):
  * - `CrossEntropy`: `<node>.accuracy`, the fraction of valid steps whose arg-max logit is the target
  *   (ties: the lowest index);
  * - `BCE`: `<node>.accuracy`, the fraction of units whose sign of the logit matches `y ≥ 0.5`;
@@ -18,10 +19,12 @@ export interface MetricSum {
 export function metricSums(plan: Plan, exec: Executor): Map<string, MetricSum> {
   const out = new Map<string, MetricSum>();
   const B = exec.batchSize;
-  const T = exec.stepCount;
-  const mask = exec.maskTimeMajor(); // (T,B)
   for (const l of plan.losses) {
     const op = plan.ops[l.op];
+    // a decoder's loss counts the valid steps of the target axis (T', τ'_b)
+    const axis = l.axis === 1 ? 1 : 0;
+    const T = exec.stepsOf(axis);
+    const mask = exec.maskTimeMajor(axis); // (T,B)
     const valid = (row: number): boolean => {
       if (!l.perStep) return true;
       const b = Math.floor(row / T);
@@ -29,7 +32,7 @@ export function metricSums(plan: Plan, exec: Executor): Map<string, MetricSum> {
       return mask[t * B + b] === 1;
     };
     if (op.type === 'CrossEntropy') {
-      const o = exec.value(op.inputs.logits); // (B,T,C) or (B,C)
+      const o = exec.value(op.inputs.logits); // (B,T,C) or (B,C); T' on the target axis
       const y = exec.value(op.inputs.target).data; // (B,T) or (B)
       const C = o.shape[o.shape.length - 1];
       let right = 0;

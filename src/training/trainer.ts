@@ -1,12 +1,15 @@
 /**
  * One training step, synchronously: draw a batch, forward, backward (full BPTT, or truncated BPTT
- * with an update after each chunk and the state carried), clip, update, with the NaN/Inf watchdog
+ * with an update after each chunk and the state carried; refused for an encoder–decoder graph, whose
+ * second time axis needs the whole source), clip, update, with the NaN/Inf watchdog
  * between the passes. With `config.pascanu` (full BPTT only) the step adds the Pascanu term: clipping
  * and the update use the gradient of `L + λΩ`; the row's loss stays L and Ω is the metric `pascanu.omega`. A step that produces a non-finite number leaves weights, optimiser state,
  * update count and data generator exactly as they were before it.
  *
  * Randomness (each concern its own fork of `createRng(seed)`): `init` for the weights (inside
- * `WeightStore.initialise`), `data` for the batches, `eval` for evaluation batches.
+ * `WeightStore.initialise`), `data` for the batches, `eval` for evaluation batches, and `teacher <n>`
+ * for the teacher-forcing draws of step n (derived from the step number, so a rolled-back or resumed
+ * step draws the same). Evaluation runs as inference: teacher forcing off, the model's own outputs.
  */
 import type { Plan } from '../compiler/plan';
 import type { Backend } from '../engine/backend';
@@ -18,6 +21,7 @@ import { createOptimizer, type Optimizer, type OptimizerState, type ParamSlot } 
 import { Rng } from '../engine/rng';
 import { learningRate } from '../engine/schedule';
 import { recurrenceGradNorms } from '../engine/telemetry-records';
+import { getNodeSpec } from '../nodes/registry';
 import type { WeightStore } from '../engine/weights';
 import type { SessionConfig } from './config';
 import { feedOf, type BindNames, type DataSource } from './data';
@@ -54,12 +58,25 @@ export function trainingPascanu(plan: Plan, nodes: readonly PascanuNode[], confi
   if (p === undefined) return undefined;
   const bad = (message: string) => new SessionError('session-bad-config', `training.pascanu: ${message}`, [{ where: 'pascanu', code: 'invalid', message }]);
   if (config.tbptt !== undefined) throw bad('the Pascanu term needs full BPTT; remove tbptt or the regulariser');
+  let setup: PascanuSetup;
   try {
-    return resolvePascanu(plan, nodes, p);
+    setup = resolvePascanu(plan, nodes, p);
   } catch (e) {
     if (e instanceof PascanuError) throw bad(e.message);
     throw e;
   }
+  const onTarget = new Set(plan.buffers.filter((v) => v.axis === 1).map((v) => v.id));
+  const decoder = setup.cells.find((c) => onTarget.has(c.source));
+  if (decoder !== undefined) throw bad(`RNN node "${decoder.node}" runs on the target (decoder) time axis; the Pascanu term regularises source-axis (encoder) cells only — leave it out of the list`);
+  return setup;
+}
+
+/** Truncated BPTT on an encoder–decoder graph: refused with `session-bad-config` (the decoder needs the whole source first). */
+export function refuseTruncatedTwoAxes(plan: Plan, config: SessionConfig): void {
+  if (config.tbptt === undefined || !plan.buffers.some((v) => v.axis === 1)) return;
+  const target = plan.inputs.filter((i) => i.axis === 1).map((i) => `"${i.node}"`);
+  const message = `this graph has a second (target) time axis (Inputs ${target.join(', ')}): its decoder starts only after the whole source sequence has been read, so it trains with full BPTT only; remove tbptt`;
+  throw new SessionError('session-bad-config', `training.tbptt: ${message}`, [{ where: 'tbptt', code: 'invalid', message }]);
 }
 
 export type StepOutcome = { readonly ok: true; readonly row: StepRow; readonly recording?: Recording } | { readonly ok: false; readonly divergence: Divergence };
@@ -89,6 +106,8 @@ export class Trainer {
   private readonly totalUpdates: number;
   private readonly pascanu: PascanuSetup | undefined;
   private evalExec: Executor | undefined;
+  /** The plan has stochastic ops (teacher forcing with a ratio): each step passes its draws. */
+  private readonly stochastic: boolean;
 
   constructor(parts: TrainerParts) {
     this.parts = parts;
@@ -105,6 +124,8 @@ export class Trainer {
     this.updates = parts.updates;
     this.totalUpdates = parts.config.steps * this.chunks(parts.source.T).length;
     this.pascanu = trainingPascanu(parts.plan, parts.nodes ?? [], parts.config);
+    this.stochastic = parts.plan.ops.some((op) => getNodeSpec(op.type)?.stochastic === true);
+    refuseTruncatedTwoAxes(parts.plan, parts.config);
   }
 
   private chunks(T: number): ChunkRange[] {
@@ -138,7 +159,8 @@ export class Trainer {
     let lastLoss = 0;
     let omega: number | undefined;
     let edgeGrads: Record<string, number> | undefined;
-    const gradNormsPerStep = record ? plan.recurrences.map(() => new Float64Array(T)) : [];
+    // ‖∂L/∂h_t‖ of each recurrence over its own time axis (T' for a decoder's state)
+    const gradNormsPerStep = record ? plan.recurrences.map((r) => new Float64Array(exec.stepsOf(r.axis === 1 ? 1 : 0))) : [];
 
     const fail = (found: Parameters<typeof divergence>[0]): StepOutcome => {
       for (const [name, snap] of this.snapshot) this.weights.get(name).set(snap);
@@ -148,8 +170,9 @@ export class Trainer {
       return { ok: false, divergence: divergence(found, stepNo) };
     };
 
+    const random = this.stochastic ? { rng: new Rng(this.config.seed).fork(`teacher ${stepNo}`), step: stepNo - 1 } : undefined;
     for (const c of chunks) {
-      const loss = exec.forward(c.from, c.to);
+      const loss = exec.forward(c.from, c.to, random === undefined ? {} : { random });
       lastLoss = loss.total;
       if (parts.scanValues || !Number.isFinite(loss.total)) {
         const found = this.watchdog.forward(exec, c.from, c.to) ?? this.watchdog.loss(exec, c.from, c.to);
@@ -158,7 +181,11 @@ export class Trainer {
       let grads = exec.backward(c.windowFrom);
       if (record) {
         // ∂L/∂h_t and the edge gradients are L's: read them before Ω's pass overwrites them
-        recurrenceGradNorms(exec).forEach((r, i) => gradNormsPerStep[i].set(r.perStep.subarray(c.from, c.to), c.from));
+        // a chunk covers steps [from, to) of the source axis; the target axis always runs whole
+        recurrenceGradNorms(exec).forEach((r, i) => {
+          const [a, z] = plan.recurrences[i].axis === 1 ? [0, r.perStep.length] : [c.from, c.to];
+          gradNormsPerStep[i].set(r.perStep.subarray(a, z), a);
+        });
         if (c === chunks[chunks.length - 1]) edgeGrads = edgeGradNorms(exec, parts.edges ?? []);
       }
       if (this.pascanu !== undefined) {
@@ -200,9 +227,10 @@ export class Trainer {
     const T = exec.stepCount;
     const sample = Math.min(want, exec.batchSize - 1);
     const trace = (node: string, name: string, value: string): TraceRecord => {
-      const v = exec.value(value); // (B,T,H)
+      const v = exec.value(value); // (B,T,H); (B,T',H) for a value on the target axis
+      const Tv = v.shape[1];
       const H = v.shape[2] ?? 1;
-      return { node, name, value, shape: [T, H], values: Float32Array.from(v.data.subarray(sample * T * H, (sample + 1) * T * H)) };
+      return { node, name, value, shape: [Tv, H], values: Float32Array.from(v.data.subarray(sample * Tv * H, (sample + 1) * Tv * H)) };
     };
     return {
       step,
@@ -230,7 +258,7 @@ export class Trainer {
     for (let i = 0; i < batches; i++) {
       const batch = this.parts.source.batch(rng, batchSize, i + 1);
       exec.bind(feedOf(this.plan, batch, this.parts.names));
-      loss += exec.forward(0, batch.T).total;
+      loss += exec.forward(0, batch.T, { inference: true }).total;
       for (const [k, s] of metricSums(this.plan, exec)) {
         const p = pooled.get(k) ?? { sum: 0, count: 0 };
         pooled.set(k, { sum: p.sum + s.sum, count: p.count + s.count });
@@ -243,11 +271,11 @@ export class Trainer {
 /** The reduced loss of the whole bound batch, from the step terms (equals `forward().total` for one chunk). */
 export function batchLoss(exec: Executor): number {
   const B = exec.batchSize;
-  const mask = exec.maskTimeMajor();
-  let valid = 0;
-  for (let i = 0; i < mask.length; i++) valid += mask[i];
   let total = 0;
   for (const l of exec.plan.losses) {
+    const mask = exec.maskTimeMajor(l.axis === 1 ? 1 : 0);
+    let valid = 0;
+    for (let i = 0; i < mask.length; i++) valid += mask[i];
     const rows = exec.stepLosses(l.node).data;
     let sum = 0;
     for (let i = 0; i < rows.length; i++) sum += rows[i];

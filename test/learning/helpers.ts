@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TaskInstance } from '../../src/data/task';
+import type { Backend } from '../../src/engine/backend';
 import type { GraphDocument } from '../../src/graph/document';
 import { restore } from '../../src/graph/restore';
 import { createSession, type ConfigOverrides, type Evaluation, type SessionResult } from '../../src/training';
@@ -18,14 +20,28 @@ export interface Outcome {
   readonly baseline: number;
 }
 
+/** Where a run differs from the example's defaults: a kernel backend (default: the reference), another task. */
+export interface RunOptions {
+  readonly backend?: Backend;
+  readonly task?: TaskInstance;
+  /** Changes to the example's document before training (e.g. vocabulary sizes for other task params). */
+  readonly edit?: (doc: GraphDocument) => GraphDocument;
+}
+
 /**
- * Trains `file` on the reference backend with `config` on top of its training block, then evaluates
- * on `evalBatches` fixed batches of 64; prints the figures.
+ * Trains `file` on the reference backend (or `options.backend`) with `config` on top of its training
+ * block, then evaluates on `evalBatches` fixed batches of 64; prints the figures.
  */
-export async function train(label: string, file: string, config: ConfigOverrides, evalBatches = 8): Promise<Outcome> {
-  const doc = example(file);
+export async function train(label: string, file: string, config: ConfigOverrides, evalBatches = 8, options: RunOptions = {}): Promise<Outcome> {
+  const doc = options.edit === undefined ? example(file) : options.edit(example(file));
   const t0 = performance.now();
-  const session = createSession({ doc, config: { backend: 'reference', ...config }, telemetry: { recordEvery: 0 } });
+  const session = createSession({
+    doc,
+    config: { backend: options.backend?.name ?? 'reference', ...config },
+    telemetry: { recordEvery: 0 },
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.task === undefined ? {} : { task: options.task }),
+  });
   const result = await session.start();
   const evaluation = session.evaluate(evalBatches, 64);
   const seconds = (performance.now() - t0) / 1000;

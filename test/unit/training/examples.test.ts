@@ -22,6 +22,8 @@ describe('examples/', () => {
       'lstm-charlm.unroll.json',
       'lstm-from-gates.unroll.json',
       'per-step-regression.unroll.json',
+      'seq2seq-attention-reverse.unroll.json',
+      'seq2seq-context-reverse.unroll.json',
       'skip-rnn-adding.unroll.json',
       'stacked-lstm.unroll.json',
     ]);
