@@ -67,6 +67,9 @@ export function toWire(sessionId: string, b: TelemetryBatch, totalSteps: number)
       // JSON has no Infinity or NaN: a non-finite norm travels as the largest finite number or 0.
       edgeGrads: Object.fromEntries(Object.entries(r.edgeGrads).map(([k, v]) => [k, Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : 0])),
       zeroGradNodes: [...r.zeroGradNodes],
+      ...(r.attention === undefined || r.attention.length === 0
+        ? {}
+        : { attention: r.attention.map((a) => ({ node: a.node, kind: a.kind, shape: [a.shape[0], a.shape[1]] as [number, number], alpha: typedToBase64(a.alpha), ...(a.p === undefined ? {} : { p: typedToBase64(a.p) }) })) }),
     })),
   };
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type CSSProperties, type MouseEvent } from 'react';
+import { cellAt, HEATMAP_MARGIN as M } from './heatmapGeometry';
 
 type Rgb = readonly [number, number, number];
 
@@ -20,9 +21,26 @@ export interface HeatmapProps {
   readonly testId: string;
   readonly label: string;
   readonly data?: Readonly<Record<string, string>>;
+  /** Markers drawn over the cells: `col` is a fractional cell position (an integer is the cell's centre). */
+  readonly marks?: readonly { readonly row: number; readonly col: number }[];
+  /** Least pixels between tick labels along x and y (default 40 and 14). */
+  readonly tickGap?: { readonly x: number; readonly y: number };
+  /** Text of the tooltip over a cell (shown while the pointer is over the grid). */
+  readonly tooltip?: (row: number, col: number) => string;
 }
 
-const M = { left: 52, right: 88, top: 8, bottom: 34 };
+
+const TIP_STYLE: CSSProperties = {
+  display: 'none',
+  position: 'absolute',
+  pointerEvents: 'none',
+  whiteSpace: 'nowrap',
+  padding: '2px 6px',
+  borderRadius: 4,
+  font: '11px system-ui, sans-serif',
+  background: 'rgba(17,24,39,0.9)',
+  color: '#fff',
+};
 
 /** How many ticks fit along `n` cells of `px` pixels: a round step in cells. */
 function tickStep(n: number, px: number, minGap: number): number {
@@ -31,10 +49,11 @@ function tickStep(n: number, px: number, minGap: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? raw;
 }
 
-/** A heatmap on a `<canvas>` with labelled axes and a colour legend. */
+/** A heatmap on a `<canvas>` with labelled axes and a colour legend (optionally markers and a cell tooltip). */
 export function Heatmap(props: HeatmapProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const { rows, cols, cell, colour, xLabel, yLabel, xTick, yTick, legend, height } = props;
+  const tip = useRef<HTMLDivElement>(null);
+  const { rows, cols, cell, colour, xLabel, yLabel, xTick, yTick, legend, height, marks, tooltip, tickGap } = props;
 
   useEffect(() => {
     const el = canvas.current;
@@ -72,6 +91,25 @@ export function Heatmap(props: HeatmapProps) {
         off.getContext('2d')?.putImageData(img, 0, 0);
         ctx.imageSmoothingEnabled = false;
         ctx.drawImage(off, M.left, M.top, pw, ph);
+        // Markers: small diamonds, light with a dark outline so they show on every colour.
+        const r = Math.max(2.5, Math.min(6, (0.35 * ph) / rows, (0.5 * pw) / cols));
+        for (const m of marks ?? []) {
+          if (!Number.isFinite(m.col)) continue;
+          const x = M.left + ((m.col + 0.5) / cols) * pw;
+          const y = M.top + ((m.row + 0.5) / rows) * ph;
+          ctx.beginPath();
+          ctx.moveTo(x, y - r);
+          ctx.lineTo(x + r, y);
+          ctx.lineTo(x, y + r);
+          ctx.lineTo(x - r, y);
+          ctx.closePath();
+          ctx.fillStyle = 'rgba(255,255,255,0.95)';
+          ctx.fill();
+          ctx.strokeStyle = 'rgba(220,38,38,1)';
+          ctx.lineWidth = 1.5;
+          ctx.stroke();
+        }
+        ctx.lineWidth = 1;
       }
       ctx.strokeStyle = 'rgba(128,128,128,0.6)';
       ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
@@ -80,13 +118,13 @@ export function Heatmap(props: HeatmapProps) {
       // x ticks at cell centres.
       ctx.textAlign = 'center';
       ctx.textBaseline = 'top';
-      const xs = tickStep(cols, pw, 40);
+      const xs = tickStep(cols, pw, tickGap?.x ?? 40);
       for (let c = 0; c < cols; c += xs) ctx.fillText(xTick(c), M.left + ((c + 0.5) / cols) * pw, M.top + ph + 3);
       ctx.fillText(xLabel, M.left + pw / 2, height - 14);
       // y ticks.
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
-      const ys = tickStep(rows, ph, 14);
+      const ys = tickStep(rows, ph, tickGap?.y ?? 14);
       for (let r = 0; r < rows; r += ys) ctx.fillText(yTick(r), M.left - 4, M.top + ((r + 0.5) / rows) * ph);
       ctx.save();
       ctx.translate(11, M.top + ph / 2);
@@ -120,9 +158,30 @@ export function Heatmap(props: HeatmapProps) {
   });
 
   const attrs = Object.fromEntries(Object.entries(props.data ?? {}).map(([k, v]) => [`data-${k}`, v]));
+  // The tooltip is moved and filled directly (no re-render, so the canvas is not redrawn on every move).
+  const move = (e: MouseEvent<HTMLCanvasElement>) => {
+    const el = tip.current;
+    if (el === null || tooltip === undefined) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    const x = e.clientX - box.left;
+    const y = e.clientY - box.top;
+    const at = cellAt(x, y, box.width, box.height, rows, cols);
+    if (at === undefined) {
+      el.style.display = 'none';
+      return;
+    }
+    el.textContent = tooltip(at.row, at.col);
+    el.style.display = 'block';
+    el.style.left = `${Math.min(x + 12, Math.max(0, box.width - 150))}px`;
+    el.style.top = `${Math.max(0, y - 28)}px`;
+  };
+  const leave = () => {
+    if (tip.current !== null) tip.current.style.display = 'none';
+  };
   return (
-    <div className="heatmap">
-      <canvas ref={canvas} data-testid={props.testId} role="img" aria-label={props.label} {...attrs} />
+    <div className="heatmap" style={tooltip === undefined ? undefined : { position: 'relative' }}>
+      <canvas ref={canvas} data-testid={props.testId} role="img" aria-label={props.label} {...attrs} {...(tooltip === undefined ? {} : { onMouseMove: move, onMouseLeave: leave })} />
+      {tooltip !== undefined && <div ref={tip} className="heatmap-tip" data-testid={`${props.testId}-tip`} role="tooltip" style={TIP_STYLE} />}
     </div>
   );
 }

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
+import { AttentionView } from './AttentionView';
 import { GatesView } from './GatesView';
 import { GradientView } from './GradientView';
 import { ParamsView } from './ParamsView';
 import { useInsight, type InsightTab } from './insightStore';
 
-const TABS: readonly InsightTab[] = ['loss', 'gradients', 'gates', 'params'];
+const TABS: readonly InsightTab[] = ['loss', 'gradients', 'gates', 'attention', 'params'];
 
-/** The dashboard's tabs: loss and metric, gradient through time, gates and states, parameters. */
+/** The dashboard's tabs: loss and metric, gradient through time, gates and states, attention alignment, parameters. */
 export function InsightTabs() {
   const { t } = useTranslation();
   const tab = useInsight((s) => s.tab);
@@ -24,5 +25,6 @@ export function InsightTabs() {
 
 /** The selected insight view (everything but the loss tab, which the dashboard draws itself). */
 export function InsightView({ tab }: { tab: Exclude<InsightTab, 'loss'> }) {
-  return <div className="insight-scroll">{tab === 'gradients' ? <GradientView /> : tab === 'gates' ? <GatesView /> : <ParamsView />}</div>;
+  const view = tab === 'gradients' ? <GradientView /> : tab === 'gates' ? <GatesView /> : tab === 'attention' ? <AttentionView /> : <ParamsView />;
+  return <div className="insight-scroll">{view}</div>;
 }

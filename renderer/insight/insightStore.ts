@@ -4,7 +4,7 @@ import { RingSeries } from '../training/ring';
 
 /**
  * What the insight views draw, in its own store: the periodic records of ‖∂L/∂h_t‖, gate
- * activations and hidden states (decoded from the wire), the pre-clip global gradient norm with
+ * activations, hidden states and attention alignment matrices (decoded from the wire), the pre-clip global gradient norm with
  * where clipping fired, and per-parameter gradient norms. Series are rings mutated in place;
  * `version` is bumped after each batch.
  */
@@ -32,6 +32,19 @@ export interface ValueTrace {
   readonly values: Float32Array;
 }
 
+/** One attention node's alignment matrix for the recorded sample (rows: query steps, columns: memory steps). */
+export interface AttentionTrace {
+  readonly node: string;
+  /** `attend`: an Attention node (decoder steps over encoder steps); `self`: a SelfAttention node. */
+  readonly kind: 'attend' | 'self';
+  /** [T_q, T_m]: the sample's valid query and memory steps. */
+  readonly shape: readonly [number, number];
+  /** (T_q·T_m) row-major α. */
+  readonly alpha: Float32Array;
+  /** (T_q) local attention's centre p_i (1-based memory position). */
+  readonly p?: Float32Array;
+}
+
 export interface InsightRecord {
   readonly step: number;
   readonly T: number;
@@ -42,9 +55,11 @@ export interface InsightRecord {
   readonly edgeGrads: Readonly<Record<string, number>>;
   /** Document nodes whose every trainable parameter had a gradient norm below 1e-8. */
   readonly zeroGradNodes: readonly string[];
+  /** Alignment matrices of the graph's attention nodes (empty when it has none). */
+  readonly attention: readonly AttentionTrace[];
 }
 
-export type InsightTab = 'loss' | 'gradients' | 'gates' | 'params';
+export type InsightTab = 'loss' | 'gradients' | 'gates' | 'attention' | 'params';
 
 export interface InsightState {
   tab: InsightTab;
@@ -89,7 +104,9 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
   return records.map((r) => {
     const gradNorms = r.gradNorms.map((g) => {
       const perStep = base64ToFloat32(g.perStep, `records[${r.step}].gradNorms.${g.name}`);
-      if (perStep.length !== r.T) throw new Error(`telemetry record of step ${r.step}: ‖∂L/∂h_t‖ of ${g.name} has ${perStep.length} steps, expected T = ${r.T}`);
+      // A decoder's state runs on the target axis: its own trace's T′ steps are as good as T.
+      const own = r.traces.filter((x) => x.node === g.node).map((x) => x.shape[0]);
+      if (perStep.length !== r.T && !own.includes(perStep.length)) throw new Error(`telemetry record of step ${r.step}: ‖∂L/∂h_t‖ of ${g.name} has ${perStep.length} steps, expected T = ${r.T}${own.length > 0 && own[0] !== r.T ? ` or T′ = ${own[0]}` : ''}`);
       return { name: g.name, node: g.node, perStep };
     });
     const traces = r.traces.map((x) => {
@@ -97,7 +114,16 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
       if (values.length !== x.shape[0] * x.shape[1]) throw new Error(`telemetry record of step ${r.step}: ${x.node}.${x.name} has ${values.length} values, expected ${x.shape[0]}×${x.shape[1]}`);
       return { kind: x.kind, node: x.node, name: x.name, shape: x.shape, values };
     });
-    return { step: r.step, T: r.T, length: r.length, gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [] };
+    const attention = (r.attention ?? []).map((a): AttentionTrace => {
+      const [Tq, Tm] = a.shape;
+      const alpha = base64ToFloat32(a.alpha, `records[${r.step}].attention.${a.node}.alpha`);
+      if (alpha.length !== Tq * Tm) throw new Error(`telemetry record of step ${r.step}: attention.${a.node}.alpha has ${alpha.length} values, expected ${Tq}×${Tm}`);
+      if (a.p === undefined) return { node: a.node, kind: a.kind, shape: a.shape, alpha };
+      const p = base64ToFloat32(a.p, `records[${r.step}].attention.${a.node}.p`);
+      if (p.length !== Tq) throw new Error(`telemetry record of step ${r.step}: attention.${a.node}.p has ${p.length} values, expected T_q = ${Tq}`);
+      return { node: a.node, kind: a.kind, shape: a.shape, alpha, p };
+    });
+    return { step: r.step, T: r.T, length: r.length, gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [], attention };
   });
 }
 

@@ -92,6 +92,30 @@ export const SESSION_REQUESTS = {
 /** A typed array on the wire: little-endian base64 of its bytes. */
 const b64 = z.string().max(64 * 1024 * 1024);
 
+/** Characters of the base64 text of `n` float32 values. */
+const f32Base64Length = (n: number) => 4 * Math.ceil((n * 4) / 3);
+
+/**
+ * One attention node's alignment matrix for the recorded sample: `[T_q, T_m]` float32 base64 cut to
+ * the sample's valid query and memory steps (row i: α_{i,t} over memory steps t), and local
+ * attention's centres p_i (float32, `T_q`, 1-based memory positions). The array lengths are checked
+ * against `shape` here, so a malformed frame is refused naming the field.
+ */
+export const AttentionWireSchema = z
+  .strictObject({
+    node: z.string().min(1).max(256),
+    kind: z.enum(['attend', 'self']),
+    shape: z.tuple([z.number().int().min(0).max(100_000), z.number().int().min(0).max(100_000)]),
+    alpha: b64,
+    p: b64.optional(),
+  })
+  .superRefine((a, ctx) => {
+    const [Tq, Tm] = a.shape;
+    if (a.alpha.length !== f32Base64Length(Tq * Tm)) ctx.addIssue({ code: 'custom', path: ['alpha'], message: `alpha of ${a.node} must hold shape ${Tq}×${Tm} float32 values` });
+    if (a.p !== undefined && a.p.length !== f32Base64Length(Tq)) ctx.addIssue({ code: 'custom', path: ['p'], message: `p of ${a.node} must hold ${Tq} float32 values (one per query step)` });
+  });
+export type AttentionWire = z.infer<typeof AttentionWireSchema>;
+
 export const RecordWireSchema = z.strictObject({
   step: z.number().int(),
   T: z.number().int(),
@@ -105,6 +129,8 @@ export const RecordWireSchema = z.strictObject({
   edgeGrads: z.record(z.string(), z.number()).optional(),
   /** Document nodes whose every trainable parameter had a gradient norm below 1e-8. */
   zeroGradNodes: z.array(z.string()).optional(),
+  /** Alignment matrices of the attention nodes (absent from older hosts and graphs without attention). */
+  attention: z.array(AttentionWireSchema).optional(),
 });
 
 /** One telemetry batch as it travels: the session's arrays as base64 (float64 for the loss and metrics). */

@@ -17,7 +17,7 @@ import { CHECKPOINT_FORMAT, graphSignature, parseCheckpoint, type Checkpoint } f
 import { resolveConfig, resolveTelemetry, type ConfigOverrides, type SessionConfig, type TelemetryOptions } from './config';
 import { checkData, dataSource, type BindNames } from './data';
 import { SessionError } from './errors';
-import { edgeValues, TelemetryBuffer, type TelemetryBatch, type StepRow } from './telemetry';
+import { edgeValues, TelemetryBuffer, withAttention, type TelemetryBatch, type StepRow } from './telemetry';
 import { Trainer, type Evaluation } from './trainer';
 import type { Divergence } from './watchdog';
 
@@ -220,7 +220,7 @@ export function createSession(options: SessionOptions): Session {
       lastLoss = out.row.loss;
       if (out.row.clipped > 0) clippedSteps++;
       buffer.push(out.row);
-      if (out.recording) buffer.record(out.recording);
+      if (out.recording) buffer.record(withAttention(out.recording, trainer.exec));
       options.onStep?.(out.row);
       if (buffer.due(clock())) flush();
       await yieldTo();

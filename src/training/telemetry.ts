@@ -2,8 +2,8 @@
  * Telemetry of a training session, batched for streaming: per-step numbers are appended to typed
  * arrays and sent as one `TelemetryBatch` at most every `intervalMs` (and, when set, every
  * `everySteps` steps), never as per-step messages. The expensive records (‖∂L/∂h_t‖ per recurrent
- * node, gate activations, hidden states) are taken every `recordEvery` steps and ride along in the
- * next batch.
+ * node, gate activations, hidden states, attention alignment matrices) are taken every
+ * `recordEvery` steps and ride along in the next batch.
  */
 import { expandGraph } from '../compiler/expand';
 import type { Plan } from '../compiler/plan';
@@ -50,6 +50,25 @@ export interface Recording {
   readonly edgeGrads: Readonly<Record<string, number>>;
   /** Document nodes with trainable parameters whose every parameter's pre-clip gradient norm is below `ZERO_GRAD`. */
   readonly zeroGradNodes: readonly string[];
+  /** Alignment matrices of every attention node, of the recorded sample (absent: not taken; see `withAttention`). */
+  readonly attention?: readonly AttentionRecord[];
+}
+
+/**
+ * The alignment matrix α of one attention node for the recorded sample: `Attention` (plan op
+ * `attend`: query steps on the query's axis, memory steps on the memory's axis) or `SelfAttention`
+ * (a `sequence` op with an `alpha` probe: queries and keys on the same axis).
+ */
+export interface AttentionRecord {
+  /** The plan node (the document node for a primitive). */
+  readonly node: string;
+  readonly kind: 'attend' | 'self';
+  /** [T_q, T_m]: the sample's valid query and memory steps. */
+  readonly shape: readonly [number, number];
+  /** (T_q·T_m) row-major: row i holds α_{i,t} over memory steps t. */
+  readonly alpha: Float32Array;
+  /** (T_q) local attention's centre p_i on the 1-based memory scale `t = 1..τ_x` (absent for global attention). */
+  readonly p?: Float32Array;
 }
 
 /** A parameter gradient norm below this counts as none at all (a node whose every parameter is below it is flagged). */
@@ -115,6 +134,47 @@ export function zeroGradNodes(plan: Plan, trainable: readonly string[], paramNor
     quiet.set(node, (quiet.get(node) ?? true) && paramNorms[i] < ZERO_GRAD);
   });
   return [...quiet].filter(([, q]) => q).map(([n]) => n);
+}
+
+/**
+ * α of every attention node of the plan for sample `sample` of the executor's last forward, cut to
+ * that sample's valid query and memory lengths. It reads the weights only through
+ * `Executor.attentionProbes` and `Executor.sequenceProbes`, the functions the conformance runner
+ * checks attention weights with, so the dashboard draws exactly what the conformance cases verify.
+ */
+export function attentionRecords(exec: Executor, sample: number): AttentionRecord[] {
+  const out: AttentionRecord[] = [];
+  for (const op of exec.plan.ops) {
+    if (op.kind !== 'attend' && op.kind !== 'sequence') continue;
+    const probes = op.kind === 'attend' ? exec.attentionProbes(op.node) : exec.sequenceProbes(op.node);
+    const alpha = probes.alpha; // (B,T_q,T_m)
+    if (alpha === undefined || alpha.shape.length !== 3) continue;
+    const [, Tq, Tm] = alpha.shape;
+    const qAxis = op.axis ?? 0;
+    const mAxis = op.kind === 'attend' ? exec.axisOf(op.inputs.memory) : qAxis;
+    const nq = Math.min(Tq, exec.lengthsOf(qAxis)[sample] ?? Tq);
+    const nm = Math.min(Tm, exec.lengthsOf(mAxis)[sample] ?? Tm);
+    const values = new Float32Array(nq * nm);
+    for (let i = 0; i < nq; i++) {
+      const row = (sample * Tq + i) * Tm;
+      for (let t = 0; t < nm; t++) values[i * nm + t] = alpha.data[row + t];
+    }
+    const p = probes.p; // (B,T_q)
+    out.push({
+      node: op.node,
+      kind: op.kind === 'attend' ? 'attend' : 'self',
+      shape: [nq, nm],
+      alpha: values,
+      ...(p === undefined ? {} : { p: Float32Array.from(p.data.subarray(sample * Tq, sample * Tq + nq)) }),
+    });
+  }
+  return out;
+}
+
+/** `r` with the attention alignment matrices of its sample taken from `exec` (which still holds the recorded step's forward). */
+export function withAttention(r: Recording, exec: Executor): Recording {
+  const attention = attentionRecords(exec, r.sample);
+  return attention.length === 0 ? r : { ...r, attention };
 }
 
 /** One row of per-step numbers, as the session produces it. */
@@ -279,6 +339,7 @@ export function telemetryToJson(b: TelemetryBatch): Record<string, unknown> {
       states: r.states.map((g) => ({ ...g, values: arr(g.values) })),
       edgeGrads: { ...r.edgeGrads },
       zeroGradNodes: [...r.zeroGradNodes],
+      attention: (r.attention ?? []).map((a) => ({ ...a, shape: [...a.shape], alpha: arr(a.alpha), ...(a.p === undefined ? {} : { p: arr(a.p) }) })),
     })),
   };
 }
