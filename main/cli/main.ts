@@ -36,6 +36,7 @@ commands:
       --batch B  --steps T  --seed S  --max-per-param N | --all  --h STEP  --rtol TOL  --verbose
   step <graph.unroll.json> --batch batch.json --dump out.json
                                     one forward and backward pass; loss, values and gradients as JSON
+                                    (with training.pascanu also Ω, its gradient and L + λΩ)
       --tbptt k1,k2  --clip-norm V | --clip-value V  --seed S  --backend NAME  --fused
   plan <graph.unroll.json>          print the execution plan   [--fused] [--loop-everything]
   conformance [FILE|DIR ...]        check the engine against the reference cases (unroll conformance --help)

@@ -3,7 +3,7 @@
  * telemetry batch, so at most ~10 times a second); otherwise plain lines, one each time another 10%
  * of the steps is done.
  */
-import type { TelemetryBatch } from '../../src/training';
+import { OMEGA_METRIC, type TelemetryBatch } from '../../src/training';
 import { duration, fmt, type Io } from './io';
 
 export class Progress {
@@ -22,7 +22,7 @@ export class Progress {
   line(step: number, loss: number, metrics: Readonly<Record<string, number>>): string {
     const width = String(this.total).length;
     const m = Object.entries(metrics)
-      .map(([k, v]) => `${k.slice(k.lastIndexOf('.') + 1)} ${fmt(v)}`)
+      .map(([k, v]) => `${k === OMEGA_METRIC ? 'Ω' : k.slice(k.lastIndexOf('.') + 1)} ${fmt(v)}`)
       .join('  ');
     const eta = this.rate > 0 ? duration((this.total - step) / this.rate) : '?';
     return `step ${String(step).padStart(width)}/${this.total}  loss ${fmt(loss)}${m ? `  ${m}` : ''}  ${this.rate.toFixed(1)} steps/s  ETA ${eta}`;

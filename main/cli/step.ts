@@ -2,16 +2,21 @@
  * `unroll step <graph> --batch <batch.json> --dump <out.json>`: one forward and one backward pass
  * with the graph's stored weights on the given batch; writes the loss, every value of the plan and
  * the gradient of every weight (names and layouts as in the document) as JSON. See
- * docs/batch-format.md for both files.
+ * docs/batch-format.md for both files. When the graph's training block has the Pascanu regulariser
+ * (`training.pascanu`), the dump also reports Ω, its gradient and the total `L + λΩ` (models.md:
+ * "A gradient dump reports L and its gradient, Ω and its gradient, and their total"); clipping then
+ * applies to the total, as in training.
  */
 import type { Plan } from '../../src/compiler';
 import { bpttGradients, tbpttGradients } from '../../src/engine/bptt';
 import type { Backend } from '../../src/engine/backend';
-import { clipGradients, type ClipConfig } from '../../src/engine/clip';
+import { clipGradients, gradNorms, type ClipConfig } from '../../src/engine/clip';
 import type { BatchFeed } from '../../src/engine/feeds';
 import { Executor } from '../../src/engine/executor';
+import { PascanuError, pascanuTerm, resolvePascanu, type PascanuSetup } from '../../src/engine/pascanu';
 import { createRng } from '../../src/engine/rng';
 import { WeightStore } from '../../src/engine/weights';
+import type { GraphDocument } from '../../src/graph/document';
 import { parseArgs, parseTbptt, reader, UsageError } from './args';
 import { resolveBackend } from './backends';
 import { parseBatchFile } from './batch-file';
@@ -40,6 +45,18 @@ function gradientsOf(plan: Plan, weights: WeightStore, grads: ReadonlyMap<string
   return Object.fromEntries(plan.params.map((p) => [p.name, dumped(weights.shape(p.name), grads.get(p.name)!)]));
 }
 
+/** The document's `training.pascanu` resolved against the plan; a bad setting names the field. */
+function pascanuOf(file: string, doc: GraphDocument, plan: Plan): PascanuSetup | undefined {
+  const config = doc.training?.pascanu;
+  if (config === undefined) return undefined;
+  try {
+    return resolvePascanu(plan, doc.nodes, config);
+  } catch (e) {
+    if (e instanceof PascanuError) throw new CliFailure([`${file}: training.pascanu: ${e.message} [${e.code}]`]);
+    throw e;
+  }
+}
+
 export async function stepCommand(argv: readonly string[], io: Io): Promise<number> {
   const p = parseArgs('step', argv, FLAGS);
   const r = reader(p);
@@ -63,7 +80,7 @@ export async function stepCommand(argv: readonly string[], io: Io): Promise<numb
   const feed = parseBatchFile(await readJson(batchFile, 'batch file'), plan, batchFile);
   const resolved = await resolveBackend(r.str('backend') ?? 'reference');
   try {
-    return await dump(file, plan, weights, feed, resolved.backend, r, dumpFile, doc.training?.clip, io);
+    return await dump(file, plan, weights, feed, resolved.backend, r, dumpFile, { clip: doc.training?.clip, pascanu: pascanuOf(file, doc, plan) }, io);
   } finally {
     resolved.destroy();
   }
@@ -77,9 +94,10 @@ async function dump(
   backend: Backend,
   r: ReturnType<typeof reader>,
   dumpFile: string,
-  docClip: ClipConfig | undefined,
+  training: { readonly clip: ClipConfig | undefined; readonly pascanu: PascanuSetup | undefined },
   io: Io,
 ): Promise<number> {
+  const docClip = training.clip;
   const exec = new Executor(plan, weights, backend);
   const tb = r.str('tbptt');
   const clipNorm = r.num('clip-norm');
@@ -88,6 +106,8 @@ async function dump(
 
   const out: Record<string, unknown> = { format: 'unroll.step-dump', version: 1, graph: file, backend: backend.name, B: feed.lengths.length, T: feed.T, lengths: Array.from(feed.lengths) };
   const trainable = plan.params.filter((q) => q.trainable).map((q) => q.name);
+  const normOf = (grads: ReadonlyMap<string, Float64Array>) => gradNorms(trainable.map((name) => ({ name, grad: grads.get(name)! }))).global;
+  const lines: string[] = [];
   const clipped = (grads: ReadonlyMap<string, Float64Array>) => {
     const copies = trainable.map((name) => ({ name, grad: grads.get(name)!.slice() }));
     const report = clipGradients(copies, clip);
@@ -101,19 +121,43 @@ async function dump(
       const cl = clipped(c.grads);
       return { from: c.chunk.from, to: c.chunk.to, windowFrom: c.chunk.windowFrom, loss: c.loss, gradients: gradientsOf(plan, weights, c.grads), gradNorm: cl.clipInfo, ...(clip ? { clippedGradients: cl.grads } : {}) };
     });
+    if (training.pascanu !== undefined) lines.push('  Ω not computed: the Pascanu regulariser needs full BPTT (leave out --tbptt)');
   } else {
     const res = bpttGradients(exec, feed);
-    const cl = clipped(res.grads);
     out.loss = res.loss;
     out.gradients = gradientsOf(plan, weights, res.grads);
+    out.recurrences = Object.fromEntries(res.norms.map((n) => [n.name, Array.from(n.perStep)]));
+    let updateGrads: ReadonlyMap<string, Float64Array> = res.grads;
+    if (training.pascanu !== undefined) {
+      // After L's gradient is read: Ω's extra backward pass reuses the executor's gradient buffers.
+      const term = pascanuTerm(exec, training.pascanu, { total: res.loss.total, grads: res.grads });
+      const norms = { loss: normOf(res.grads), omega: normOf(term.grads), total: normOf(term.gradsTotal) };
+      out.pascanu = {
+        lambda: term.lambda,
+        nodes: training.pascanu.cells.map((c) => c.node),
+        omega: term.omega,
+        perNode: term.perNode,
+        lossGradNorm: norms.loss,
+        omegaGradNorm: norms.omega,
+        gradients: gradientsOf(plan, weights, term.grads),
+        total: { loss: term.lossTotal, gradNorm: norms.total, gradients: gradientsOf(plan, weights, term.gradsTotal) },
+      };
+      updateGrads = term.gradsTotal;
+      const perNode = Object.entries(term.perNode).map(([node, v]) => `${node} ${fmt(v, 6)}`).join(', ');
+      lines.push(`  L        ${fmt(res.loss.total, 6)}   ‖∂L/∂θ‖ ${fmt(norms.loss, 6)}`);
+      lines.push(`  Ω        ${fmt(term.omega, 6)}   ‖∂Ω/∂θ‖ ${fmt(norms.omega, 6)}   (${perNode}; λ = ${term.lambda})`);
+      lines.push(`  L + λΩ   ${fmt(term.lossTotal, 6)}   ‖∂(L + λΩ)/∂θ‖ ${fmt(norms.total, 6)}`);
+    }
+    // Clipping, like the update, uses the gradient of the objective: L's, or L + λΩ's.
+    const cl = clipped(updateGrads);
     out.gradNorm = cl.clipInfo;
     if (clip) out.clippedGradients = cl.grads;
-    out.recurrences = Object.fromEntries(res.norms.map((n) => [n.name, Array.from(n.perStep)]));
   }
   out.stepLosses = Object.fromEntries(plan.losses.map((l) => [l.node, (({ shape, data }) => dumped(shape, data))(exec.stepLosses(l.node))]));
   out.outputs = Object.fromEntries(plan.buffers.map((b) => [b.id, (({ shape, data }) => dumped(shape, data))(exec.value(b.id))]));
   await writeText(dumpFile, JSON.stringify(out) + '\n', 'dump');
   const total = (out.loss as { total: number }).total;
   io.out(`${file}: loss ${fmt(total, 6)} on ${feed.lengths.length} samples of ${feed.T} steps (${backend.name}); wrote ${dumpFile}\n`);
+  for (const line of lines) io.out(`${line}\n`);
   return 0;
 }

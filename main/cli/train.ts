@@ -164,6 +164,7 @@ async function train(
     io.out(
       `  ${cfg.optimizer.kind} lr ${cfg.optimizer.lr}${cfg.lrSchedule && cfg.lrSchedule.kind !== 'constant' ? ` (${cfg.lrSchedule.kind} schedule)` : ''}; batch ${cfg.batchSize}; seed ${cfg.seed}` +
         `${cfg.clip ? `; clip ${cfg.clip.kind} ${cfg.clip.max}` : ''}${cfg.tbptt ? `; truncated BPTT k1=${cfg.tbptt.k1} k2=${cfg.tbptt.k2}` : ''}` +
+        `${cfg.pascanu ? `; Pascanu regulariser λ ${cfg.pascanu.lambda} on ${cfg.pascanu.nodes.join(', ')}` : ''}` +
         `${ck ? `; resuming at step ${ck.step}` : ''}\n`,
     );
     progress = new Progress(io, cfg.steps, session.step);

@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { BackendUnavailableError, createBackend, type CreatedBackend } from '../../kernels';
-import { createSession, SessionError, type Session, type SessionEvent } from '../../src/training';
+import { createSession, OMEGA_METRIC, SessionError, type Session, type SessionEvent } from '../../src/training';
 import type { HostToWorker, StartMessage, WorkerToHost } from './messages';
 import { sessionErrorToProtocol } from './errors';
 
@@ -75,6 +75,8 @@ function start(m: StartMessage): void {
     const type = s.plan.ops[l.op]?.type;
     return `${l.node}.${type === 'MSE' ? 'mse' : 'accuracy'}`;
   });
+  // The Pascanu term's Ω is charted beside the loss; the loss metrics stay first.
+  if (s.config.pascanu !== undefined) metrics.push(OMEGA_METRIC);
   post({ type: 'ready', backend: { ...created.info, passedOver: [...created.info.passedOver] }, config: s.config, step: s.step, metrics });
   s.start().then(
     (r) => {

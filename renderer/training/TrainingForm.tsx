@@ -4,6 +4,7 @@ import { TASKS } from '../../src/data/registry';
 import { TRAINING_BACKENDS } from '../../src/protocol';
 import { paramLabel } from '../i18n/nodes';
 import { paramFields } from '../inspector/paramFields';
+import { PascanuControl } from './PascanuControl';
 import { taskParamText, useTraining, type FormField, type OptimizerKind, type TrainingForm as Form } from './trainingStore';
 
 const OPTIMIZERS: readonly OptimizerKind[] = ['adam', 'sgd', 'rmsprop'];
@@ -23,14 +24,14 @@ function Field({ field, label, hint, children }: { field: FormField; label: stri
   );
 }
 
-/** The training form: task and its params, optimiser, learning rate, batch, steps, clipping, truncated BPTT, seed, backend. */
+/** The training form: task and its params, optimiser, learning rate, batch, steps, clipping, truncated BPTT, seed, backend, the Pascanu regulariser. */
 export function TrainingForm({ locked }: { locked: boolean }) {
   const { t, i18n } = useTranslation();
   const form = useTraining((s) => s.form);
   const setForm = useTraining((s) => s.setForm);
   const setTaskParam = useTraining((s) => s.setTaskParam);
   const task = TASKS.find((x) => x.id === form.task);
-  const text = (field: Exclude<keyof Form, 'taskParams' | 'optimizer' | 'backend' | 'task'>, label: string, hint?: string) => (
+  const text = (field: 'lr' | 'batchSize' | 'steps' | 'clip' | 'k1' | 'k2' | 'seed', label: string, hint?: string) => (
     <Field field={field} label={label} {...(hint === undefined ? {} : { hint })}>
       <input type="text" inputMode="decimal" value={form[field]} disabled={locked} onChange={(e) => setForm({ [field]: e.target.value })} data-testid={`train-${field}`} />
     </Field>
@@ -77,6 +78,7 @@ export function TrainingForm({ locked }: { locked: boolean }) {
           ))}
         </select>
       </Field>
+      <PascanuControl />
     </fieldset>
   );
 }

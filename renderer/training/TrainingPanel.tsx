@@ -1,5 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { OMEGA_METRIC } from '../../src/training/trainer';
 import { InsightTabs, InsightView } from '../insight/InsightTabs';
 import { useInsight } from '../insight/insightStore';
 import { useApp } from '../store';
@@ -14,6 +16,17 @@ function ends(y: readonly number[], k = 5): { first: number; last: number } | un
   const mean = (a: readonly number[]) => a.reduce((s, v) => s + v, 0) / a.length;
   return { first: mean(y.slice(0, k)), last: mean(y.slice(-k)) };
 }
+
+/** A metric's chart title: `MSE`, `Accuracy`, `Ω (…)`; the loss node is named when the run has several. */
+function metricLabel(name: string, t: TFunction, several: boolean): string {
+  if (name === OMEGA_METRIC) return t('training.omega');
+  const dot = name.lastIndexOf('.');
+  const kind = name.slice(dot + 1);
+  const metric = kind === 'accuracy' ? t('training.accuracy') : kind === 'mse' ? t('training.mse') : name;
+  return several && metric !== name ? t('training.metricOf', { metric, node: name.slice(0, dot) }) : metric;
+}
+
+const CHART_COLORS = ['#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 
 const fmt = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4)) : String(v));
 
@@ -88,7 +101,14 @@ export function TrainingPanel() {
   const loss = useMemo(() => useTraining.getState().loss.toArrays(), [version]);
   const metric = useMemo(() => useTraining.getState().metric.toArrays(), [version]);
   const lossEnds = ends(loss.y);
-  const metricName = run?.metric?.endsWith('.accuracy') ? t('training.accuracy') : t('training.mse');
+  // The first metric, then every other one the run listed (Ω of the Pascanu regulariser, further loss nodes).
+  const names = run?.metrics ?? (run?.metric === undefined ? [] : [run.metric]);
+  const lossMetrics = names.filter((n) => n !== OMEGA_METRIC).length;
+  const metricName = run?.metric === undefined ? t('training.mse') : metricLabel(run.metric, t, lossMetrics > 1);
+  const extras = useMemo(() => {
+    const series = useTraining.getState().extras;
+    return names.filter((n) => n !== run?.metric).map((name) => ({ name, ...(series.get(name)?.toArrays() ?? { x: [], y: [] }) }));
+  }, [version, names, run?.metric]);
 
   return (
     <section className={`training-panel${tab === 'loss' ? '' : ' insight-wide'}`} data-testid="training-panel" aria-label={t('training.title')}>
@@ -151,7 +171,8 @@ export function TrainingPanel() {
         {tab !== 'loss' ? (
           <InsightView tab={tab} />
         ) : (
-          <div className="train-charts">
+          // One column per chart: the loss, the first metric, then every other metric the run listed.
+          <div className="train-charts" style={{ gridTemplateColumns: `repeat(${2 + extras.length}, minmax(0, 1fr))` }}>
             <div className="train-chart">
               <div className="train-chart-head">
                 <strong>{t('training.loss')}</strong>
@@ -180,8 +201,20 @@ export function TrainingPanel() {
                 <strong>{metricName}</strong>
                 {metric.y.length > 0 && <span className="muted">{fmt(metric.y[metric.y.length - 1]!)}</span>}
               </div>
-              <LineChart x={metric.x} y={metric.y} label={metricName} log={false} color="#16a34a" testId="metric-chart" data={{ points: String(metric.y.length) }} />
+              <LineChart x={metric.x} y={metric.y} label={metricName} log={false} color={CHART_COLORS[0]!} testId="metric-chart" data={{ points: String(metric.y.length) }} />
             </div>
+            {extras.map((m, i) => {
+              const label = metricLabel(m.name, t, lossMetrics > 1);
+              return (
+                <div className="train-chart" key={m.name}>
+                  <div className="train-chart-head">
+                    <strong>{label}</strong>
+                    {m.y.length > 0 && <span className="muted">{fmt(m.y[m.y.length - 1]!)}</span>}
+                  </div>
+                  <LineChart x={m.x} y={m.y} label={label} log={false} color={CHART_COLORS[(i + 1) % CHART_COLORS.length]!} testId={`metric-chart-${m.name}`} data={{ points: String(m.y.length), last: m.y.length > 0 ? String(m.y[m.y.length - 1]) : '' }} />
+                </div>
+              );
+            })}
           </div>
         )}
       </div>

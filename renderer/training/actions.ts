@@ -7,6 +7,7 @@ import { ingestTelemetry, useInsight } from '../insight/insightStore';
 import { t } from '../i18n';
 import { paramFields, parseFieldInput } from '../inspector/paramFields';
 import { useApp } from '../store';
+import { parseLambda, pascanuBlock, pascanuNodes, pascanuProblem } from './pascanu';
 import { useTraining, type FormField, type Run, type RunStatus, type TrainingForm } from './trainingStore';
 
 /**
@@ -24,8 +25,12 @@ export function graphSignature(doc: Pick<GraphDocument, 'nodes' | 'edges'>): str
 type StartPayload = Payload<'session.start'>;
 export type ParsedForm = { ok: true; payload: Omit<StartPayload, 'doc'> } | { ok: false; errors: Partial<Record<FormField, string>> };
 
-/** Parses the form into a `session.start` payload (without the document), or says which fields are wrong. */
-export function parseForm(form: TrainingForm): ParsedForm {
+/**
+ * Parses the form into a `session.start` payload (without the document), or says which fields are
+ * wrong. `graph` is the graph to train: the Pascanu regulariser's nodes default to its RNN nodes,
+ * and its setting is checked by the engine's own rule (the message goes beside the control).
+ */
+export function parseForm(form: TrainingForm, graph: Pick<GraphDocument, 'nodes' | 'edges'> & Partial<Pick<GraphDocument, 'training'>> = { nodes: [], edges: [] }): ParsedForm {
   const errors: Partial<Record<FormField, string>> = {};
   const number = (field: FormField, text: string, check: (v: number) => boolean, key: string): number => {
     const v = text.trim() === '' ? NaN : Number(text);
@@ -59,8 +64,21 @@ export function parseForm(form: TrainingForm): ParsedForm {
     const checked = def.params.safeParse(taskParams);
     if (!checked.success) for (const issue of checked.error.issues) errors[`taskParams.${String(issue.path[0] ?? '')}`] ??= issue.message;
   }
+  // The regulariser counts only while the control is available (RNN nodes, full BPTT); off, the
+  // document's setting (if any) is removed from the run's config.
+  let pascanu: { nodes: string[]; lambda: number } | null = null;
+  if (form.pascanu && pascanuBlock(form, graph) === undefined) {
+    const lambda = parseLambda(form.pascanuLambda);
+    if (lambda === undefined) errors.pascanuLambda = t('training.errors.nonNegative');
+    else {
+      pascanu = { nodes: pascanuNodes(form, graph), lambda };
+      const problem = pascanuProblem(graph, pascanu);
+      if (problem !== undefined) errors.pascanu = problem;
+    }
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const config: ConfigOverridesPayload = { optimizer: { kind: form.optimizer, lr }, batchSize, steps, seed, clip: clip === null ? null : { kind: 'norm', max: clip }, tbptt };
+  if (pascanu !== null || graph.training?.pascanu !== undefined) config.pascanu = pascanu;
   return { ok: true, payload: { config, task: form.task, taskParams, backend: form.backend } };
 }
 
@@ -68,7 +86,7 @@ export function parseForm(form: TrainingForm): ParsedForm {
 export function fieldOfPath(path: string | undefined): FormField | undefined {
   if (path === undefined) return undefined;
   if (path.startsWith('taskParams.')) return path as FormField;
-  const map: Record<string, FormField> = { task: 'task', taskParams: 'task', backend: 'backend', 'config.optimizer': 'lr', 'config.batchSize': 'batchSize', 'config.steps': 'steps', 'config.seed': 'seed', 'config.clip': 'clip', 'config.tbptt': 'k1', 'config.tbptt.k2': 'k2' };
+  const map: Record<string, FormField> = { task: 'task', taskParams: 'task', backend: 'backend', 'config.optimizer': 'lr', 'config.batchSize': 'batchSize', 'config.steps': 'steps', 'config.seed': 'seed', 'config.clip': 'clip', 'config.tbptt': 'k1', 'config.tbptt.k2': 'k2', 'config.pascanu': 'pascanu', 'config.pascanu.lambda': 'pascanuLambda' };
   const key = Object.keys(map)
     .sort((a, b) => b.length - a.length)
     .find((k) => path === k || path.startsWith(`${k}.`));
@@ -86,12 +104,12 @@ function host() {
 
 export async function startTraining(): Promise<boolean> {
   const tr = useTraining.getState();
-  const parsed = parseForm(tr.form);
+  const doc = useApp.getState().doc;
+  const parsed = parseForm(tr.form, doc);
   tr.setFieldErrors(parsed.ok ? {} : parsed.errors);
   if (!parsed.ok) return false;
   const h = host();
   if (h === null) return false;
-  const doc = useApp.getState().doc;
   tr.resetSeries();
   useInsight.getState().reset(parsed.payload.config?.clip?.max);
   tr.setError(undefined);
@@ -106,7 +124,7 @@ export async function startTraining(): Promise<boolean> {
     return false;
   }
   const r = reply.result;
-  useTraining.getState().patchRun({ id: r.sessionId, status: 'running', step: r.step, total: r.totalSteps, backend: r.backend, ...(r.metrics[0] === undefined ? {} : { metric: r.metrics[0] }) });
+  useTraining.getState().patchRun({ id: r.sessionId, status: 'running', step: r.step, total: r.totalSteps, backend: r.backend, metrics: r.metrics, ...(r.metrics[0] === undefined ? {} : { metric: r.metrics[0] }) });
   const waiting = early;
   early = [];
   for (const e of waiting) handleSessionEvent(e);
@@ -147,6 +165,12 @@ export function handleSessionEvent(e: HostEvent): void {
       for (let i = 0; i < f.count; i++) {
         tr.loss.push(f.step[i]!, f.loss[i]!);
         if (metric !== undefined) tr.metric.push(f.step[i]!, metric[i]!);
+      }
+      for (const name of run.metrics ?? []) {
+        const values = f.metrics[name];
+        if (name === run.metric || values === undefined) continue;
+        const series = tr.extraSeries(name);
+        for (let i = 0; i < f.count; i++) series.push(f.step[i]!, values[i]!);
       }
       ingestTelemetry(f, e.payload.records);
       if (f.count > 0) tr.patchRun({ step: Math.max(run.step, f.step[f.count - 1]!), stepsPerSecond: f.stepsPerSecond, elapsedMs: f.elapsedMs });

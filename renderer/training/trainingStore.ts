@@ -30,6 +30,12 @@ export interface TrainingForm {
   readonly k2: string;
   readonly seed: string;
   readonly backend: TrainingBackend;
+  /** The Pascanu regulariser (`training.pascanu`) on or off. */
+  readonly pascanu: boolean;
+  /** Its λ as typed (default 1). */
+  readonly pascanuLambda: string;
+  /** The RNN nodes it covers; `null`: every RNN node of the graph. */
+  readonly pascanuNodes: readonly string[] | null;
 }
 export type FormField = Exclude<keyof TrainingForm, 'taskParams'> | `taskParams.${string}`;
 
@@ -53,6 +59,8 @@ export interface Run {
   readonly backend?: BackendInfoPayload;
   /** The metric charted beside the loss (`loss.mse`, `loss.accuracy`). */
   readonly metric?: string;
+  /** Every metric the host said the telemetry carries (the first is `metric`; e.g. `pascanu.omega` too). */
+  readonly metrics?: readonly string[];
   /** The graph the run trains (ids, kinds, params, edges): kept weights fit only this graph. */
   readonly signature: string;
   readonly stepsPerSecond: number;
@@ -77,6 +85,8 @@ export interface TrainingState {
   error: StartError | undefined;
   loss: RingSeries;
   metric: RingSeries;
+  /** The run's other metrics (after the first), by name, in the order the host listed them. */
+  extras: Map<string, RingSeries>;
   /** Bumped whenever the series change. */
   version: number;
   logScale: boolean;
@@ -91,6 +101,8 @@ export interface TrainingState {
   /** Marks the series as changed after pushing points. */
   touch(): void;
   resetSeries(): void;
+  /** The series of an extra metric, created on first use. */
+  extraSeries(name: string): RingSeries;
 }
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
@@ -119,10 +131,13 @@ export function formFromTraining(training: TrainingConfig | undefined): Training
     k2: str(training?.tbptt?.k2),
     seed: str(training?.seed ?? 1),
     backend: (['auto', 'reference', 'f32', 'gpujs:webasm', 'gpujs:cpu', 'gpujs:webgpu', 'gpujs:headlessgl'] as const).find((b) => b === backend) ?? 'auto',
+    pascanu: training?.pascanu !== undefined,
+    pascanuLambda: str(training?.pascanu?.lambda ?? 1),
+    pascanuNodes: training?.pascanu?.nodes ?? null,
   };
 }
 
-export const useTraining = create<TrainingState>()((set) => ({
+export const useTraining = create<TrainingState>()((set, get) => ({
   open: false,
   form: formFromTraining(undefined),
   fieldErrors: {},
@@ -130,6 +145,7 @@ export const useTraining = create<TrainingState>()((set) => ({
   error: undefined,
   loss: new RingSeries(SERIES_CAPACITY),
   metric: new RingSeries(SERIES_CAPACITY),
+  extras: new Map(),
   version: 0,
   logScale: true,
   setOpen: (open) => set({ open }),
@@ -145,8 +161,17 @@ export const useTraining = create<TrainingState>()((set) => ({
     set((s) => {
       s.loss.clear();
       s.metric.clear();
-      return { version: s.version + 1 };
+      return { extras: new Map(), version: s.version + 1 };
     }),
+  extraSeries: (name) => {
+    const extras = get().extras;
+    let series = extras.get(name);
+    if (series === undefined) {
+      series = new RingSeries(SERIES_CAPACITY);
+      extras.set(name, series);
+    }
+    return series;
+  },
 }));
 
 /** Whether a run is under way (the form is locked, Start disabled). */

@@ -27,8 +27,9 @@ export interface SuiteOptions {
 
 /**
  * Checks one case (its parsed JSON). A case that needs a missing node kind is skipped; one whose
- * only missing feature has its own block of `expected` (the Pascanu term) is run without that block,
- * and fails if the rest disagrees. A malformed case, or one the engine refuses, fails.
+ * only missing features are separable (`Need.separable`: their numbers sit in their own top-level
+ * block of `expected`) is run without those blocks, reported skipped naming them, and fails if the
+ * rest disagrees. A malformed case, or one the engine refuses, fails.
  */
 export function checkCase(json: unknown, options: SuiteOptions, source?: string): CaseReport {
   const tol = options.tolerance ?? tolerancesFor(options.backend.precision);
