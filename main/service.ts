@@ -6,6 +6,7 @@ import { documentFileName, documentText, openText, readDocumentFile, withoutWeig
 import { loadExamples, type Example } from './examples';
 import { writeDocumentFile } from './files';
 import { createRecentFiles } from './recent';
+import { infer } from './sessions/infer';
 import type { SessionManager } from './sessions/manager';
 
 export { documentFileName, openText } from './documents';
@@ -129,5 +130,6 @@ export function createService(opts: ServiceOptions): RequestHandlers {
     'session.resume': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'resume')),
     'session.stop': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'stop')),
     'session.weights': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.weights(sessionId)),
+    infer: (payload) => infer(payload, sessions),
   };
 }

@@ -44,6 +44,7 @@ const EN: Labels = {
   view: '&View',
   'view.fit': 'Fit to Window',
   'view.autoLayout': 'Auto-layout',
+  'view.inference': 'Try the Model…',
   'view.toggleTheme': 'Light / Dark Theme',
   'view.language': 'Language',
   'view.devTools': 'Developer Tools',
@@ -77,6 +78,7 @@ const ZH: Labels = {
   view: '视图(&V)',
   'view.fit': '适应窗口',
   'view.autoLayout': '自动布局',
+  'view.inference': '试用模型…',
   'view.toggleTheme': '浅色 / 深色主题',
   'view.language': '语言',
   'view.devTools': '开发者工具',
@@ -142,6 +144,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
     submenu: [
       item('view.fit'),
       item('view.autoLayout'),
+      item('view.inference'),
       { type: 'separator' },
       item('view.toggleTheme'),
       {

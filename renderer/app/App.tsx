@@ -2,6 +2,8 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect } from 'react';
 import { Canvas } from '../canvas/Canvas';
 import type { UnrollFlowNode } from '../canvas/NodeView';
+import { InferencePanel } from '../inference/InferencePanel';
+import { useInference } from '../inference/inferenceStore';
 import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
 import { TrainingPanel } from '../training/TrainingPanel';
@@ -19,6 +21,7 @@ import { useShortcuts } from './useShortcuts';
 function Workspace() {
   const theme = useApp((s) => s.theme);
   const training = useTraining((s) => s.open);
+  const inference = useInference((s) => s.open);
   const flow = useReactFlow<UnrollFlowNode>();
   const { screenToFlowPosition } = flow;
   const host = useHost();
@@ -52,6 +55,7 @@ function Workspace() {
         </Canvas>
         <Inspector />
         {training && <TrainingPanel />}
+        {inference && <InferencePanel />}
       </main>
       <StatusBar />
       <DialogHost version={host.info?.version} />

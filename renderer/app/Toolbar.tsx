@@ -5,6 +5,7 @@ import { LANGUAGE_NAMES, LANGUAGES } from '../i18n';
 import { exampleText } from '../i18n/nodes';
 import { useApp } from '../store';
 import { selectDirty } from '../store/documentSlice';
+import { useInference } from '../inference/inferenceStore';
 import { toggleTraining, TRAINING_ACCELERATOR, useTraining } from '../training/trainingStore';
 import { changeLanguage, runCommand } from './commands';
 import { openExample } from './fileActions';
@@ -80,6 +81,7 @@ export function Toolbar({ info, examples }: ToolbarProps) {
   const name = useApp((s) => s.doc.meta.name);
   const dirty = useApp(selectDirty);
   const training = useTraining((s) => s.open);
+  const inference = useInference((s) => s.open);
 
   const onExample = async (e: ChangeEvent<HTMLSelectElement>): Promise<void> => {
     const example = examples.find((x) => x.id === e.target.value);
@@ -143,6 +145,9 @@ export function Toolbar({ info, examples }: ToolbarProps) {
       <span className="separator" />
       <button type="button" className={training ? 'active' : undefined} aria-pressed={training} onClick={toggleTraining} data-testid="training-toggle" title={t('training.toggleTitle', { keys: TRAINING_ACCELERATOR })}>
         {t('training.toggle')}
+      </button>
+      <button type="button" className={inference ? 'active' : undefined} aria-pressed={inference} onClick={() => runCommand('view.inference')} data-testid="inference-toggle" title={t('inference.toggleTitle', { keys: keysOf('view.inference') })}>
+        {t('inference.toggle')}
       </button>
       <span className="separator" />
       <button type="button" onClick={() => runCommand('view.toggleTheme')} title={t('toolbar.themeTitle')} data-testid="theme">

@@ -3,6 +3,7 @@ import { getHost } from '../host';
 import { setLanguage } from '../i18n';
 import { useApp } from '../store';
 import { autoLayout, copySelection, cutSelection, deleteSelection, duplicateSelection, paste, selectAll } from '../store/actions';
+import { toggleInference } from '../inference/inferenceStore';
 import { exportDocument, importDocument, newDocument, openDocument, openRecent, saveDocument } from './fileActions';
 import { fitView, measuredSizes } from './flow';
 
@@ -86,6 +87,8 @@ export function runCommand(id: CommandId, arg?: string): void {
     case 'view.autoLayout':
       if (autoLayout(measuredSizes())) setTimeout(() => fitView(), 30);
       return;
+    case 'view.inference':
+      return toggleInference();
     case 'view.toggleTheme':
       return s.setTheme(s.theme === 'light' ? 'dark' : 'light');
     case 'view.language':

@@ -210,7 +210,8 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
     exec.forward(0, T, { inference: true });
     const o = exec.value(logits); // (B, T', C)
     const C = o.shape[2];
-    if (C !== V) throw new DecodeError('decode-bad-graph', `the model's output has ${C} classes but the decoder's Input takes ${V} token ids`);
+    // output class k is decoder id k; the decoder may take more ids than the output has classes (a start token it never predicts)
+    if (C > V) throw new DecodeError('decode-bad-graph', `the model's output has ${C} classes but the decoder's Input takes only ${V} token ids; every class must be an id it can be fed back`);
     const candidates: Beam[] = [];
     beams.forEach((beam, b) => {
       const off = (b * T1 + i) * C;

@@ -23,6 +23,7 @@ export const COMMAND_IDS = [
   'edit.delete',
   'view.fit',
   'view.autoLayout',
+  'view.inference',
   'view.toggleTheme',
   'view.language',
   'help.shortcuts',
@@ -53,6 +54,7 @@ export const COMMAND_KEYS: Readonly<Partial<Record<CommandId, CommandKeys>>> = {
   'edit.delete': { accelerator: 'Delete', alternates: ['Backspace'] },
   'view.fit': { accelerator: 'F' },
   'view.autoLayout': { accelerator: 'Shift+L' },
+  'view.inference': { accelerator: 'I' },
 };
 
 /** The languages of the UI: English and Simplified Chinese. */

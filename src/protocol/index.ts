@@ -6,3 +6,4 @@ export * from './api';
 export * from './dispatch';
 export * from './commands';
 export * from './training';
+export * from './inference';

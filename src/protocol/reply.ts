@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'unsupported',
   /** A training session could not start or failed: the message (and `details`) name the config field, node or backend. */
   'session',
+  /** The model cannot answer this input (`infer`): `path` names the request field (`request.seed`) or `doc` for the graph, the message the character, token or node. */
+  'inference',
   /** A bug in the host: the message says where. */
   'internal',
 ] as const;

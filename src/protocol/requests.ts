@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphDocumentSchema } from '../graph/document';
 import { LANGUAGES } from './commands';
+import { INFERENCE_REQUESTS } from './inference';
 import { SESSION_REQUESTS } from './training';
 
 /**
@@ -133,6 +134,8 @@ export const REQUESTS = {
   'app.setLanguage': { payload: z.strictObject({ language: z.enum(LANGUAGES) }), result: empty },
   /** Training sessions (`session.start`, `pause`, `resume`, `stop`, `weights`): see `./training`. */
   ...SESSION_REQUESTS,
+  /** Running the graph on the person's own input (`infer`): see `./inference`. */
+  ...INFERENCE_REQUESTS,
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;

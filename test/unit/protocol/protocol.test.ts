@@ -24,6 +24,7 @@ const echo = {
   'session.resume': async () => ok({ changed: false }),
   'session.stop': async () => ok({ changed: false }),
   'session.weights': async ({ sessionId }) => fail('not-found', `no session ${sessionId}`, 'sessionId'),
+  infer: async () => fail('unsupported', 'no inference here'),
 } satisfies RequestHandlers;
 
 describe('parsePayload', () => {

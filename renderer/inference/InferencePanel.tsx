@@ -1,0 +1,125 @@
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { documentTask, graphInference } from '../../src/engine/inference';
+import { useApp } from '../store';
+import { graphSignature } from '../training/actions';
+import { runInferenceRequest } from './actions';
+import { Answer } from './Answer';
+import { useInference, type InferenceForm } from './inferenceStore';
+import { exampleInput, TEXT_FIELD } from './request';
+import './inference.css';
+
+/**
+ * "Try the model": the person types an input and sees the model's answer. The mode comes from the
+ * graph (`graphInference`): translate for an encoder–decoder, generate for a token language model,
+ * forecast for a real-valued n→n model, classify otherwise. The weights are the training run's when
+ * it trained this graph, else the document's (the answer says which).
+ */
+export function InferencePanel() {
+  const { t } = useTranslation();
+  const nodes = useApp((s) => s.doc.nodes);
+  const edges = useApp((s) => s.doc.edges);
+  const training = useApp((s) => s.doc.training);
+  const form = useInference((s) => s.form);
+  const running = useInference((s) => s.running);
+  const result = useInference((s) => s.result);
+  const error = useInference((s) => s.error);
+  const setForm = useInference((s) => s.setForm);
+  const close = () => useInference.getState().setOpen(false);
+
+  // Compiled again only when the graph's structure changes (not when a node is dragged).
+  const signature = graphSignature({ nodes, edges });
+  const graph = useMemo(() => graphInference({ nodes, edges }), [signature]);
+  const task = useMemo(() => documentTask({ training }), [training]);
+  const setup = graph.ok ? graph.setup : undefined;
+  const input = graph.ok ? graph.plan.inputs.find((i) => i.node === graph.setup.input) : undefined;
+  const example = setup === undefined || input === undefined ? '' : exampleInput(setup, input.size, input.dtype === 'index', task);
+  const field = setup === undefined ? undefined : TEXT_FIELD[setup.mode];
+
+  // An empty input takes the graph's example, so Run works at once.
+  useEffect(() => {
+    if (field !== undefined && useInference.getState().form[field] === '') useInference.getState().setForm({ [field]: example });
+  }, [field, example]);
+
+  const run = () => {
+    if (setup !== undefined) void runInferenceRequest(setup.mode);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      run();
+    }
+    if (e.key === 'Escape') close();
+  };
+  const wrong = (name: keyof InferenceForm) => (error?.path === name || error?.path === `request.${name}` ? ' has-refusal' : '');
+  const number = (name: 'length' | 'steps' | 'maxLength' | 'beam', min: number) => (
+    <label className={`infer-field${wrong(name)}`}>
+      {t(`inference.${name}`)}
+      <input type="number" min={min} value={form[name]} onChange={(e) => setForm({ [name]: e.target.value })} onKeyDown={onKey} data-testid={`inference-${name}`} />
+    </label>
+  );
+  const beamSearch = setup?.mode === 'translate' && Number(form.beam) > 1;
+  const canSample = setup?.mode === 'generate' || (setup?.mode === 'translate' && !beamSearch);
+
+  return (
+    <section className="inference-panel" data-testid="inference-panel" aria-label={t('inference.title')} data-mode={setup?.mode ?? ''}>
+      <div className="infer-head">
+        <h2>{t('inference.title')}</h2>
+        {setup !== undefined && (
+          <span className="infer-mode" data-testid="inference-mode" data-mode={setup.mode} title={t(`inference.modeHint.${setup.mode}`)}>
+            {t(`inference.mode.${setup.mode}`)}
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" className="infer-close" onClick={close} aria-label={t('inference.close')} title={t('inference.close')} data-testid="inference-close">
+          ×
+        </button>
+      </div>
+      {!graph.ok ? (
+        <div className="muted" data-testid="inference-unavailable">
+          {t('inference.unavailable', { reason: graph.message })}
+        </div>
+      ) : (
+        <>
+          <div className="muted infer-hint">{t(`inference.modeHint.${graph.setup.mode}`)}</div>
+          <label className={`infer-field infer-input${wrong(field!)}`}>
+            {t(`inference.${field!}`)}
+            <textarea rows={graph.setup.mode === 'translate' ? 1 : 3} value={form[field!] as string} placeholder={example} onChange={(e) => setForm({ [field!]: e.target.value })} onKeyDown={onKey} spellCheck={false} data-testid="inference-text" />
+          </label>
+          <div className="infer-controls">
+            {graph.setup.mode === 'generate' && number('length', 1)}
+            {graph.setup.mode === 'translate' && number('maxLength', 1)}
+            {graph.setup.mode === 'translate' && number('beam', 1)}
+            {graph.setup.mode === 'forecast' && number('steps', 1)}
+            {canSample && (
+              <div className="infer-choice">
+                <label>
+                  <input type="radio" name="infer-choice" checked={!form.sample} onChange={() => setForm({ sample: false })} data-testid="inference-greedy" />
+                  {t('inference.greedy')}
+                </label>
+                <label>
+                  <input type="radio" name="infer-choice" checked={form.sample} onChange={() => setForm({ sample: true })} data-testid="inference-sample" />
+                  {t('inference.sample')}
+                </label>
+                <label className="infer-temperature" title={t('inference.temperatureHint')}>
+                  {t('inference.temperature', { value: form.temperature.toFixed(2) })}
+                  <input type="range" min={0.1} max={2} step={0.05} value={form.temperature} disabled={!form.sample} onChange={(e) => setForm({ temperature: Number(e.target.value) })} data-testid="inference-temperature" />
+                </label>
+              </div>
+            )}
+            {beamSearch && <span className="muted">{t('inference.beamHint')}</span>}
+            <button type="button" className="primary" onClick={run} disabled={running} data-testid="inference-run" title={t('inference.runTitle')}>
+              {running ? t('inference.running') : t('inference.run')}
+            </button>
+          </div>
+          {error !== undefined && (
+            <div className="train-error" role="alert" data-testid="inference-error">
+              {error.message}
+            </div>
+          )}
+          {result !== undefined && result.mode === graph.setup.mode && <Answer r={result} />}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import type { TaskInstance } from '../../src/data/task';
+import type { InferenceSetup } from '../../src/engine/inference';
+import { isCharVocabulary } from '../../src/engine/inference-text';
+import { MAX_BEAM, MAX_INFER_LENGTH, MAX_TRANSLATE_LENGTH, type InferRequest } from '../../src/protocol';
+import type { InferenceForm } from './inferenceStore';
+
+/**
+ * The panel's pure parts: the form turned into an `infer` request (or the field that is wrong),
+ * and an example input for a graph, so the panel never opens empty-handed.
+ */
+
+export type BuiltRequest = { ok: true; request: InferRequest } | { ok: false; field: keyof InferenceForm; limit: number };
+
+function int(text: string, lo: number, hi: number): number | undefined {
+  const v = text.trim() === '' ? NaN : Number(text);
+  return Number.isInteger(v) && v >= lo && v <= hi ? v : undefined;
+}
+
+/** The request of the graph's mode from the form; an out-of-range number names its field and its upper limit. */
+export function buildRequest(mode: InferenceSetup['mode'], form: InferenceForm, sampleSeed: number): BuiltRequest {
+  const sampling = form.sample ? { temperature: form.temperature, sampleSeed } : {};
+  switch (mode) {
+    case 'generate': {
+      const length = int(form.length, 1, MAX_INFER_LENGTH);
+      if (length === undefined) return { ok: false, field: 'length', limit: MAX_INFER_LENGTH };
+      return { ok: true, request: { mode, seed: form.seed, length, ...sampling } };
+    }
+    case 'translate': {
+      const maxLength = int(form.maxLength, 1, MAX_TRANSLATE_LENGTH);
+      if (maxLength === undefined) return { ok: false, field: 'maxLength', limit: MAX_TRANSLATE_LENGTH };
+      const beam = int(form.beam, 1, MAX_BEAM);
+      if (beam === undefined) return { ok: false, field: 'beam', limit: MAX_BEAM };
+      return { ok: true, request: { mode, source: form.source, maxLength, ...(beam > 1 ? { beam } : sampling) } };
+    }
+    case 'classify':
+      return { ok: true, request: { mode, input: form.input } };
+    case 'forecast': {
+      const steps = int(form.steps, 1, MAX_INFER_LENGTH);
+      if (steps === undefined) return { ok: false, field: 'steps', limit: MAX_INFER_LENGTH };
+      return { ok: true, request: { mode, series: form.series, steps } };
+    }
+  }
+}
+
+/** The form field holding the typed input of a mode. */
+export const TEXT_FIELD = { generate: 'seed', translate: 'source', classify: 'input', forecast: 'series' } as const satisfies Record<InferenceSetup['mode'], keyof InferenceForm>;
+
+/** A few tokens of the task's alphabet written as typed: `ABCAB`, `A B C`, or ids `0 1 2`. */
+function tokens(symbols: readonly string[] | undefined, size: number, n: number): string {
+  const pick = Array.from({ length: n }, (_, k) => (k * 7 + 1) % Math.max(1, symbols?.length ?? size));
+  if (symbols === undefined || symbols.length === 0) return pick.join(' ');
+  const texts = pick.map((k) => symbols[k]!);
+  return isCharVocabulary(symbols) ? texts.join('') : texts.join(' ');
+}
+
+/** An example input for the graph: a seed of the task's text, a source of its alphabet, a few steps of numbers. */
+export function exampleInput(setup: InferenceSetup, inputSize: number, inputIsIndex: boolean, task: TaskInstance | undefined): string {
+  const symbols = task?.inputSymbols;
+  switch (setup.mode) {
+    case 'generate':
+      return symbols !== undefined && ['T', 'h', 'e', ' '].every((c) => symbols.includes(c)) ? 'The ' : tokens(symbols, inputSize, 3);
+    case 'translate':
+      return inputIsIndex ? tokens(symbols, inputSize, 5) : '0.5; 0.1; 0.9';
+    case 'forecast':
+      return Array.from({ length: 24 }, (_, t) => Array.from({ length: inputSize }, (_, j) => Math.sin(0.4 * t + j).toFixed(2)).join(', ')).join(inputSize === 1 ? ' ' : '\n');
+    case 'classify':
+      if (inputIsIndex) return tokens(symbols, inputSize, 6);
+      if (inputSize === 1) return '1 0 1 1 0 1';
+      return Array.from({ length: 6 }, (_, t) => Array.from({ length: inputSize }, (_, j) => (j === 0 ? ((t * 37) % 10) / 10 : t === 1 || t === 4 ? 1 : 0)).join(', ')).join('\n');
+  }
+}

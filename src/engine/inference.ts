@@ -1,0 +1,376 @@
+import { compile } from '../compiler/compile';
+import type { Plan } from '../compiler/plan';
+import { createTask } from '../data/registry';
+import type { TaskInstance } from '../data/task';
+import { END_SYMBOL } from '../data/tasks/seq2seq';
+import type { GraphDocument } from '../graph/document';
+import { DecodeError, generate, translate, type Choice, type Decoded } from './decode';
+import { Executor, ExecError } from './executor';
+import type { FeedArray } from './feeds';
+import { forecast, ForecastError } from './forecast';
+import { encodeTokens, InputTextError, joinTokens, parseSeries, tokenTexts } from './inference-text';
+import { createRng, Rng } from './rng';
+import { WeightStore } from './weights';
+
+/**
+ * Running a model on a person's own input (the inference panel): which way a graph answers, read
+ * from its plan, and one run of it on text. Four modes:
+ *   translate  an encoder–decoder (an Input on the target axis): source → tokens, greedy / sampled / beam
+ *   generate   a token language model (ids in, CE over the same ids per step): seed → continuation
+ *   forecast   a real-valued n→n model with MSE whose output is as wide as its input: series → k more steps
+ *   classify   anything else: the output of the last step (n→1) or of every step (n→n), as class
+ *              probabilities (CE: softmax, BCE: sigmoid) or values (MSE)
+ * Token answers carry each token's probability and the likeliest alternatives, from one
+ * teacher-forced forward on the answer; for an encoder–decoder the same forward gives each
+ * Attention node's alignment matrix.
+ */
+
+export type InferenceMode = 'generate' | 'translate' | 'classify' | 'forecast';
+
+export type InferenceErrorCode =
+  /** The graph does not compile, or cannot answer in the mode asked for (the message names why). */
+  | 'infer-bad-graph'
+  /** The request's input or options are wrong; `field` names the field. */
+  | 'infer-bad-input'
+  /** The document's weights do not fit its graph. */
+  | 'infer-weights';
+
+export class InferenceError extends Error {
+  constructor(
+    readonly code: InferenceErrorCode,
+    message: string,
+    /** The request field at fault (`seed`, `temperature`, …), for `infer-bad-input`. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+/** How a plan answers: its mode, the Inputs fed and the value read. */
+export interface InferenceSetup {
+  readonly mode: InferenceMode;
+  /** The Input the person's input goes into (source axis). */
+  readonly input: string;
+  /** translate: the target-axis Input of the previous token. */
+  readonly decoderInput?: string;
+  /** The value read: the first loss's logits or prediction. */
+  readonly output: string;
+  readonly loss: 'ce' | 'mse' | 'bce';
+  /** Whether the output is per step (n→n) or one per sequence (n→1). */
+  readonly perStep: boolean;
+}
+
+const LOSS_KIND: Readonly<Record<string, { kind: InferenceSetup['loss']; port: string }>> = {
+  CrossEntropy: { kind: 'ce', port: 'logits' },
+  MSE: { kind: 'mse', port: 'prediction' },
+  BCE: { kind: 'bce', port: 'logits' },
+};
+
+const badGraph = (message: string) => new InferenceError('infer-bad-graph', message);
+
+/** The mode a plan answers in (see the file comment); a plan without a loss or with an unclear input is refused. */
+export function inferenceSetup(plan: Plan): InferenceSetup {
+  const loss = plan.losses.map((l) => plan.ops[l.op]).find((op) => LOSS_KIND[op.type] !== undefined);
+  if (loss === undefined) throw badGraph('the graph has no loss node (CrossEntropy, MSE or BCE), so Unroll cannot tell which value is its answer; wire its output to a loss');
+  const { kind, port } = LOSS_KIND[loss.type]!;
+  const output = loss.inputs[port];
+  const value = plan.buffers.find((b) => b.id === output);
+  if (output === undefined || value === undefined) throw badGraph(`the loss "${loss.node}" has nothing wired to its ${port} port`);
+  const targets = new Set(plan.inputs.filter((i) => i.value === loss.inputs.target).map((i) => i.node));
+  const fed = plan.inputs.filter((i) => !targets.has(i.node));
+  const pick = (pool: typeof fed, where: string) => {
+    if (pool.length === 1) return pool[0]!;
+    const named = pool.find((i) => i.node === 'x');
+    if (named !== undefined) return named;
+    throw badGraph(pool.length === 0 ? `the graph has no Input on the ${where} besides the loss target` : `Inputs ${pool.map((i) => `"${i.node}"`).join(', ')} could all take the input on the ${where}; name the one that does "x"`);
+  };
+  const onTarget = fed.filter((i) => i.axis === 1);
+  if (onTarget.length > 0) {
+    const source = pick(
+      fed.filter((i) => i.axis !== 1 && i.role === 'sequence'),
+      'source time axis',
+    );
+    const dec = onTarget.find((i) => i.node === 'y_in') ?? (onTarget.length === 1 ? onTarget[0] : undefined);
+    if (dec === undefined) throw badGraph(`target-axis Inputs ${onTarget.map((i) => `"${i.node}"`).join(', ')} could all take the previous token; name the one that does "y_in"`);
+    if (kind !== 'ce') throw badGraph('an encoder–decoder answers with tokens, so its loss must be CrossEntropy');
+    return { mode: 'translate', input: source.node, decoderInput: dec.node, output, loss: kind, perStep: true };
+  }
+  const input = pick(fed, 'time axis');
+  if (input.role !== 'sequence') throw badGraph(`Input "${input.node}" is a vector; the model's input must be a sequence`);
+  const perStep = value.perStep;
+  if (kind === 'ce' && perStep && input.dtype === 'index' && value.dim === input.size) return { mode: 'generate', input: input.node, output, loss: kind, perStep };
+  if (kind === 'mse' && perStep && input.dtype === 'real' && value.dim === input.size) return { mode: 'forecast', input: input.node, output, loss: kind, perStep };
+  return { mode: 'classify', input: input.node, output, loss: kind, perStep };
+}
+
+/** The mode of a graph, or why it has none (for the panel: it compiles the open graph itself). */
+export function graphInference(doc: Pick<GraphDocument, 'nodes' | 'edges'>): { ok: true; setup: InferenceSetup; plan: Plan } | { ok: false; message: string } {
+  const r = compile(doc);
+  if (!r.ok) return { ok: false, message: `the graph does not compile: ${r.problems.map((p) => `node ${p.nodeId}: ${p.message}`).join('; ')}` };
+  try {
+    return { ok: true, setup: inferenceSetup(r.plan), plan: r.plan };
+  } catch (e) {
+    if (e instanceof InferenceError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+/** What one run is asked to do (the protocol's `infer` request, parsed). */
+export type InferenceRequest =
+  | { readonly mode: 'generate'; readonly seed: string; readonly length: number; readonly temperature?: number; readonly sampleSeed?: number }
+  | { readonly mode: 'translate'; readonly source: string; readonly maxLength: number; readonly beam?: number; readonly temperature?: number; readonly sampleSeed?: number }
+  | { readonly mode: 'classify'; readonly input: string }
+  | { readonly mode: 'forecast'; readonly series: string; readonly steps: number };
+
+export interface TokenAnswer {
+  readonly id: number;
+  readonly text: string;
+  /** The model's probability of this token at its step (temperature 1). */
+  readonly p: number;
+  /** The likeliest tokens at this step, most likely first. */
+  readonly top: { readonly text: string; readonly p: number }[];
+}
+
+/** An Attention node's α for the answer: `rows` answer tokens × `cols` source steps, row-major. */
+export interface Alignment {
+  readonly node: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly alpha: number[];
+}
+
+export interface WeightsUsed {
+  /** A training session's latest weights, the document's, or the seed's initial ones (the document has none). */
+  readonly source: 'session' | 'document' | 'initial';
+  readonly step?: number;
+}
+
+export type InferenceAnswer = { readonly weights: WeightsUsed } & (
+  | { readonly mode: 'generate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean }
+  | { readonly mode: 'translate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean; readonly attention: Alignment[] }
+  | { readonly mode: 'classify'; readonly input: string[]; readonly perStep: boolean; readonly outputs: { readonly step: number; readonly classes?: { readonly label: string; readonly p: number }[]; readonly values?: number[] }[] }
+  | { readonly mode: 'forecast'; readonly width: number; readonly series: number[][]; readonly fitted: number[][]; readonly predicted: number[][] }
+);
+
+/** The document's task (for its symbols and tokens), when it names a built-in one. */
+export function documentTask(doc: Pick<GraphDocument, 'training'>): TaskInstance | undefined {
+  const id = doc.training?.task;
+  if (id === undefined || id === 'custom') return undefined;
+  try {
+    return createTask(id, doc.training?.taskParams ?? {});
+  } catch {
+    return undefined;
+  }
+}
+
+const TOP = 3;
+
+function softmax(o: ArrayLike<number>, off: number, C: number): Float64Array {
+  const p = new Float64Array(C);
+  let max = -Infinity;
+  for (let k = 0; k < C; k++) max = Math.max(max, o[off + k]);
+  let sum = 0;
+  for (let k = 0; k < C; k++) sum += p[k] = Math.exp(o[off + k] - max);
+  for (let k = 0; k < C; k++) p[k] /= sum;
+  return p;
+}
+
+function answerToken(p: Float64Array, id: number, symbols: readonly string[] | undefined): TokenAnswer {
+  const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
+  return { id, text: tokenTexts([id], symbols)[0]!, p: p[id], top: order.slice(0, TOP).map((k) => ({ text: tokenTexts([k], symbols)[0]!, p: p[k] })) };
+}
+
+/** Zeros for every Input not in `given` (loss targets), for one sample of T (and T') steps. */
+function feedsWith(plan: Plan, given: Record<string, FeedArray>, T: number, T1 = 1): Record<string, FeedArray> {
+  const feeds: Record<string, FeedArray> = { ...given };
+  for (const input of plan.inputs) {
+    if (feeds[input.node] !== undefined) continue;
+    const n = (input.role === 'sequence' ? (input.axis === 1 ? T1 : T) : 1) * (input.dtype === 'index' ? 1 : input.size);
+    feeds[input.node] = input.dtype === 'index' ? new Int32Array(n) : new Float64Array(n);
+  }
+  return feeds;
+}
+
+function rows(data: ArrayLike<number>, width: number): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r * width < data.length; r++) out.push(Array.from({ length: width }, (_, j) => data[r * width + j]!));
+  return out;
+}
+
+function sizeOf(plan: Plan, node: string): number {
+  return plan.inputs.find((i) => i.node === node)!.size;
+}
+
+/** The symbols of a side, when the task has them and they fit the Input's or output's size. */
+function fitting(symbols: readonly string[] | undefined, size: number, what: string, task: TaskInstance | undefined): readonly string[] | undefined {
+  if (symbols === undefined) return undefined;
+  if (symbols.length !== size) throw badGraph(`the task "${task?.id}" has ${symbols.length} ${what} symbols, but the graph takes ${size}; train the graph on its task, or fix the Input's size`);
+  return symbols;
+}
+
+function choiceOf(r: { temperature?: number; sampleSeed?: number }): Choice {
+  return r.temperature === undefined ? { kind: 'greedy' } : { kind: 'sample', temperature: r.temperature, rng: new Rng(r.sampleSeed ?? 1) };
+}
+
+/** The weights of a document: its stored ones, else the initial ones its training seed draws. */
+export function documentWeights(plan: Plan, doc: Pick<GraphDocument, 'weights' | 'training'>): { store: WeightStore; source: 'document' | 'initial' } {
+  if (doc.weights === undefined || Object.keys(doc.weights).length === 0) return { store: WeightStore.initialise(plan, createRng(doc.training?.seed ?? 1)), source: 'initial' };
+  const r = WeightStore.fromDocument(plan, doc.weights);
+  if (!r.ok) throw new InferenceError('infer-weights', `the document's weights do not fit its graph: ${r.problems.map((p) => p.message).join('; ')}`);
+  return { store: r.store, source: 'document' };
+}
+
+export interface InferenceOptions {
+  /** The weights are a training session's, taken at this step. */
+  readonly session?: { readonly step: number };
+  /** Awaited between generated tokens and forecast steps, so a host serves other work meanwhile. */
+  readonly yieldTo?: () => Promise<void>;
+}
+
+/**
+ * Runs `request` on the document's graph with its weights. Rejects with `InferenceError` naming
+ * the field, node or character at fault.
+ */
+export async function runInference(doc: Pick<GraphDocument, 'nodes' | 'edges' | 'weights' | 'training'>, request: InferenceRequest, options: InferenceOptions = {}): Promise<InferenceAnswer> {
+  const { session } = options;
+  const pause = options.yieldTo ?? (() => Promise.resolve());
+  const g = graphInference(doc);
+  if (!g.ok) throw badGraph(g.message);
+  const { plan, setup } = g;
+  if (setup.mode !== request.mode) throw new InferenceError('infer-bad-input', `this graph answers in ${setup.mode} mode, not ${request.mode}`, 'mode');
+  const { store, source } = documentWeights(plan, doc);
+  const weights: WeightsUsed = session === undefined ? { source } : { source: 'session', step: session.step };
+  const exec = new Executor(plan, store);
+  const task = documentTask(doc);
+  try {
+    switch (request.mode) {
+      case 'generate':
+        return { weights, ...(await runGenerate(exec, setup, request, task, pause)) };
+      case 'translate':
+        return { weights, ...runTranslate(exec, setup, request, task) };
+      case 'classify':
+        return { weights, ...runClassify(exec, setup, request, task) };
+      case 'forecast':
+        return { weights, ...(await runForecast(exec, setup, request, pause)) };
+    }
+  } catch (e) {
+    if (e instanceof InputTextError) throw new InferenceError('infer-bad-input', e.message, e.field);
+    if (e instanceof DecodeError) throw new InferenceError(e.code === 'decode-bad-options' ? 'infer-bad-input' : 'infer-bad-graph', e.message);
+    if (e instanceof ForecastError) throw new InferenceError(e.code === 'forecast-bad-options' ? 'infer-bad-input' : 'infer-bad-graph', e.message);
+    if (e instanceof ExecError) throw badGraph(e.message);
+    throw e;
+  }
+}
+
+async function runGenerate(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'generate' }>, task: TaskInstance | undefined, pause: () => Promise<void>) {
+  const { plan } = exec;
+  const V = sizeOf(plan, setup.input);
+  const inSymbols = fitting(task?.inputSymbols, V, 'input', task);
+  const outSymbols = fitting(task?.outputSymbols, V, 'output', task) ?? inSymbols;
+  const seed = encodeTokens(r.seed, inSymbols, V, 'seed');
+  // One token per call (the same tokens as one call of `steps: length`: the generator carries over), pausing between.
+  const choice = choiceOf(r);
+  const decoded = { tokens: [] as number[], logProb: 0, ended: false };
+  for (let i = 0; i < r.length; i++) {
+    const one = generate(exec, { input: setup.input, seed: [...seed, ...decoded.tokens], steps: 1, choice });
+    decoded.tokens.push(one.tokens[0]!);
+    decoded.logProb += one.logProb;
+    await pause();
+  }
+  // Teacher-forced forward on seed + answer: row (seed.length − 1 + i) of the logits predicts token i.
+  const seq = [...seed, ...decoded.tokens].slice(0, -1);
+  exec.bind({ feeds: feedsWith(plan, { [setup.input]: Int32Array.from(seq) }, seq.length), lengths: Int32Array.of(seq.length), T: seq.length });
+  exec.forward(0, exec.stepCount, { inference: true });
+  const o = exec.value(setup.output); // o: (1, T, V)
+  const tokens = decoded.tokens.map((id, i) => answerToken(softmax(o.data, (seed.length - 1 + i) * V, V), id, outSymbols));
+  return { mode: 'generate' as const, input: tokenTexts(seed, inSymbols), tokens, text: joinTokens(tokenTexts(decoded.tokens, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended };
+}
+
+/** Start and end tokens: the task's (`decoderInput.start`, the end symbol), else the convention of the built-in n→m tasks (end = V′−2, start = V′−1). */
+function startEnd(task: TaskInstance | undefined, decSize: number): { start: number; end: number } {
+  const spec = task?.spec;
+  if (spec?.mapping === 'n-m' && spec.decoderInput !== undefined) {
+    const named = task?.outputSymbols?.indexOf(END_SYMBOL) ?? -1;
+    return { start: spec.decoderInput.start, end: named >= 0 ? named : spec.output.size - 1 };
+  }
+  if (decSize < 2) throw badGraph(`the decoder's Input takes ${decSize} id; it needs at least an end and a start token`);
+  return { start: decSize - 1, end: decSize - 2 };
+}
+
+function runTranslate(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'translate' }>, task: TaskInstance | undefined) {
+  const { plan } = exec;
+  const src = plan.inputs.find((i) => i.node === setup.input)!;
+  const decInput = setup.decoderInput!;
+  const decSize = sizeOf(plan, decInput);
+  const inSymbols = src.dtype === 'index' ? fitting(task?.inputSymbols, src.size, 'input', task) : undefined;
+  const outSymbols = task?.outputSymbols;
+  const values = src.dtype === 'index' ? encodeTokens(r.source, inSymbols, src.size, 'source') : Array.from(parseSeries(r.source, src.size, 'source'));
+  const { start, end } = startEnd(task, decSize);
+  const beam = r.beam ?? 1;
+  if (beam > 1 && r.temperature !== undefined) throw new InferenceError('infer-bad-input', 'beam search keeps the likeliest hypotheses and does not sample: give a temperature only with a beam width of 1', 'temperature');
+  const common = { source: { input: setup.input, values }, decoderInput: decInput, start, end, maxLength: r.maxLength };
+  const decoded: Decoded = beam > 1 ? translate(exec, { ...common, beam }) : translate(exec, { ...common, choice: choiceOf(r) });
+  const T = src.dtype === 'index' ? values.length : values.length / src.size;
+  const m = decoded.tokens.length;
+  const yIn = Int32Array.from([start, ...decoded.tokens.slice(0, -1)]);
+  const x = src.dtype === 'index' ? Int32Array.from(values) : Float64Array.from(values);
+  exec.bind({ feeds: feedsWith(plan, { [setup.input]: x, [decInput]: yIn }, T, m), lengths: Int32Array.of(T), T, target: { T: m, lengths: Int32Array.of(m) } });
+  exec.forward(0, exec.stepCount, { inference: true });
+  const o = exec.value(setup.output); // o: (1, T', C)
+  const C = o.shape[o.shape.length - 1]!;
+  const tokens = decoded.tokens.map((id, i) => answerToken(softmax(o.data, i * C, C), id, outSymbols));
+  const attention: Alignment[] = plan.ops
+    .filter((op) => op.kind === 'attend')
+    .map((op) => {
+      const alpha = exec.attentionProbes(op.node).alpha; // alpha: (1, T', T)
+      return { node: op.node, rows: m, cols: T, alpha: Array.from(alpha?.data ?? new Float64Array(m * T)) };
+    });
+  const shown = decoded.tokens.filter((id, i) => !(decoded.ended && i === m - 1 && id === end));
+  return { mode: 'translate' as const, input: src.dtype === 'index' ? tokenTexts(values, inSymbols) : rows(values, src.size).map((row) => row.join(', ')), tokens, text: joinTokens(tokenTexts(shown, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended, attention };
+}
+
+function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance | undefined) {
+  const { plan } = exec;
+  const input = plan.inputs.find((i) => i.node === setup.input)!;
+  const isIndex = input.dtype === 'index';
+  const inSymbols = isIndex ? fitting(task?.inputSymbols, input.size, 'input', task) : undefined;
+  const values = isIndex ? encodeTokens(r.input, inSymbols, input.size, 'input') : Array.from(parseSeries(r.input, input.size, 'input'));
+  const T = isIndex ? values.length : values.length / input.size;
+  const x = isIndex ? Int32Array.from(values) : Float64Array.from(values);
+  exec.bind({ feeds: feedsWith(plan, { [setup.input]: x }, T), lengths: Int32Array.of(T), T });
+  exec.forward(0, exec.stepCount, { inference: true });
+  const o = exec.value(setup.output); // o: (1, T, C) per step, or (1, C)
+  const C = o.shape[o.shape.length - 1]!;
+  const labels = setup.loss === 'mse' ? undefined : task?.outputSymbols?.length === C ? task.outputSymbols : undefined;
+  const steps = setup.perStep ? T : 1;
+  const outputs = Array.from({ length: steps }, (_, s) => {
+    const off = s * C;
+    const step = setup.perStep ? s + 1 : T;
+    if (setup.loss === 'mse') return { step, values: Array.from(o.data.subarray(off, off + C)) };
+    const p = setup.loss === 'ce' ? softmax(o.data, off, C) : Float64Array.from(o.data.subarray(off, off + C), (v) => 1 / (1 + Math.exp(-v)));
+    return { step, classes: Array.from(p, (q, k) => ({ label: labels?.[k] ?? String(k), p: q })) };
+  });
+  const shownInput = isIndex ? tokenTexts(values, inSymbols) : rows(values, input.size).map((row) => row.join(', '));
+  return { mode: 'classify' as const, input: shownInput, perStep: setup.perStep, outputs };
+}
+
+async function runForecast(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'forecast' }>, pause: () => Promise<void>) {
+  const D = sizeOf(exec.plan, setup.input);
+  const series = parseSeries(r.series, D, 'series');
+  // One step per call on the series grown so far (the same values as one call of `steps`), pausing between.
+  let grown: Float64Array = series;
+  let fitted: Float64Array = new Float64Array(0);
+  const predicted = new Float64Array(r.steps * D);
+  for (let k = 0; k < r.steps; k++) {
+    const f = forecast(exec, { input: setup.input, output: setup.output, series: grown, steps: 1 });
+    if (k === 0) fitted = f.fitted;
+    predicted.set(f.predicted, k * D);
+    const next = new Float64Array(grown.length + D);
+    next.set(grown);
+    next.set(f.predicted, grown.length);
+    grown = next;
+    await pause();
+  }
+  return { mode: 'forecast' as const, width: D, series: rows(series, D), fitted: rows(fitted, D), predicted: rows(predicted, D) };
+}
