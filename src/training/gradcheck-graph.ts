@@ -9,7 +9,7 @@ import { bpttGradients } from '../engine/bptt';
 import { Executor } from '../engine/executor';
 import type { BatchFeed, FeedArray } from '../engine/feeds';
 import { relativeError } from '../engine/gradcheck';
-import type { Rng } from '../engine/rng';
+import { Rng } from '../engine/rng';
 import type { WeightStore } from '../engine/weights';
 
 /**
@@ -19,6 +19,10 @@ import type { WeightStore } from '../engine/weights';
 export function randomFeed(plan: Plan, B: number, T: number, rng: Rng): BatchFeed {
   const lengths = new Int32Array(B);
   for (let b = 0; b < B; b++) lengths[b] = b === 0 ? T : 1 + rng.int(T);
+  // an encoder–decoder's target axis: T' = T, lengths drawn the same way
+  const twoAxes = plan.inputs.some((i) => i.axis === 1);
+  const targetLengths = new Int32Array(B);
+  for (let b = 0; twoAxes && b < B; b++) targetLengths[b] = b === 0 ? T : 1 + rng.int(T);
   const feeds: Record<string, FeedArray> = {};
   for (const input of plan.inputs) {
     const rows = input.role === 'sequence' ? B * T : B;
@@ -32,7 +36,7 @@ export function randomFeed(plan: Plan, B: number, T: number, rng: Rng): BatchFee
       feeds[input.node] = a;
     }
   }
-  return { feeds, lengths, T };
+  return { feeds, lengths, T, ...(twoAxes ? { target: { T, lengths: targetLengths } } : {}) };
 }
 
 export interface ParamCheck {
@@ -71,8 +75,10 @@ export function gradcheckGraph(plan: Plan, weights: WeightStore, feed: BatchFeed
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;
   const exec = new Executor(plan, weights);
-  const { loss, grads } = bpttGradients(exec, feed);
-  const lossAt = () => exec.forward(0, feed.T).total;
+  // teacher forcing with a ratio draws per row: the same draws on every pass (a fresh generator each time)
+  const draws = () => ({ random: { rng: new Rng(1), step: 0 } });
+  const { loss, grads } = bpttGradients(exec, feed, draws());
+  const lossAt = () => exec.forward(0, feed.T, draws()).total;
   const origin = new Map(plan.ops.map((op) => [op.node, op.origin]));
   const params: ParamCheck[] = [];
   for (const p of plan.params) {
