@@ -3,7 +3,8 @@ import type { AttendContext, AttendKernel, KernelContext, SequenceContext, Seque
 import { getNodeSpec } from '../nodes/registry';
 import { nodeKernelBackend, type Backend } from './backend';
 import { BindError, type BatchFeed } from './feeds';
-import type { Rng } from './rng';
+import { ExecError, type BackwardOptions, type ChunkLoss, type ForwardOptions } from './executor-types';
+import { delayShiftBack, delayShiftForward, fromBatchMajor, mirrorRow, reverseSteps, toBatchMajor } from './executor-rows';
 import { scalar, type Tensor } from './tensor';
 import type { WeightStore } from './weights';
 
@@ -41,62 +42,7 @@ import type { WeightStore } from './weights';
  * unchunked only.
  */
 
-export type ExecErrorCode =
-  /** `forward`/`backward` before `bind`, or `backward` before `forward`. */
-  | 'exec-not-ready'
-  /** A step range outside `[0, T]`, or a window that does not end where the last forward ended. */
-  | 'exec-bad-range'
-  /** A chunked run of a plan whose per-step part reads a value only known after the last step (LastStep, Reverse). */
-  | 'exec-needs-whole-sequence'
-  /** The backend cannot run one of the plan's node kinds. */
-  | 'exec-backend-unsupported';
-
-export class ExecError extends Error {
-  constructor(
-    readonly code: ExecErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ExecError';
-  }
-}
-
-export interface ForwardOptions {
-  /**
-   * Carried values at t = 1 per Delay node id, `[B, D]` batch-major, instead of zeros or `h0`
-   * (stateful runs). A Delay of d > 1 steps takes `[B, D]` (its whole history starts at that value)
-   * or its full history `[d, B, D]`, oldest first (as `finalHistories()` gives it).
-   */
-  readonly initialStates?: ReadonlyMap<string, Float64Array>;
-  /** Adds `delta` `[B, D]` to value `value` at step `step` (0-based) as it is written: for finite differences. */
-  readonly perturb?: { readonly value: string; readonly step: number; readonly delta: Float64Array };
-  /**
-   * Training only: the run's generator and step for stochastic kinds (teacher forcing with a ratio),
-   * which get one uniform draw per row, in execution order.
-   */
-  readonly random?: { readonly rng: Rng; readonly step: number };
-  /** Decoding with the model's own outputs: stochastic kinds act as at inference (teacher forcing off). */
-  readonly inference?: boolean;
-}
-
-export interface BackwardOptions {
-  /**
-   * Extra `∂/∂value` added before the pass, per value id, laid out as `rawGradient` (`[T,B,D]`
-   * time-major, or `[B,D]`): gradients of a further term of the objective that reads those values
-   * (the Pascanu regulariser), propagated through the same graph.
-   */
-  readonly seeds?: ReadonlyMap<string, Float64Array>;
-  /** Leave the losses out: propagate the seeds alone. */
-  readonly withoutLoss?: boolean;
-}
-
-/** The reduced loss of the steps a forward call ran. */
-export interface ChunkLoss {
-  /** Σ over loss nodes of their reduced loss. */
-  readonly total: number;
-  /** Per loss node. */
-  readonly perNode: Readonly<Record<string, number>>;
-}
+export { ExecError, type BackwardOptions, type ChunkLoss, type ExecErrorCode, type ForwardOptions } from './executor-types';
 
 interface Port {
   readonly port: string;
@@ -276,13 +222,7 @@ export class Executor {
       const dst = this.vals[i];
       if (!seq) dst.set(data);
       else {
-        // (B,T,D) → (T,B,D), zero at padded steps
-        for (let b = 0; b < B; b++) {
-          for (let t = 0; t < Ti; t++) {
-            const m = mask[t * B + b];
-            for (let k = 0; k < w; k++) dst[(t * B + b) * w + k] = m * data[(b * Ti + t) * w + k];
-          }
-        }
+        fromBatchMajor(dst, data, mask, B, Ti, w); // (B,T,D) → (T,B,D), zero at padded steps
       }
     }
     this.chunk = null;
@@ -497,15 +437,6 @@ export class Executor {
     return this.plan.ops.some((op) => op.kind === 'reverse');
   }
 
-  /**
-   * Row of step t's mirror within sample b's valid prefix (`τ_b − 1 − t`, 0-based), or −1 at a
-   * padded step: `y_t = x_{mirror(t)}`, and so `∂x_{mirror(t)} += ∂y_t`.
-   */
-  private mirrorRow(t: number, b: number, axis: 0 | 1 = 0): number {
-    const tau = this.lens[axis][b];
-    return t < tau ? (tau - 1 - t) * this.B + b : -1;
-  }
-
   /** Reverse over all steps: y_{b,t} = x_{b,τ_b−1−t} (0-based), zero at padded steps. */
   private runReverse(k: number): null {
     const { B } = this;
@@ -513,14 +444,7 @@ export class Executor {
     const T = this.Ts[a];
     const out = this.outs[k][0].buf;
     const w = this.width[out];
-    const x = this.vals[this.inBuf(k)]; // x: (T,B,D)
-    const y = new Float64Array(T * B * w); // y: (T,B,D)
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        const r = this.mirrorRow(t, b, a);
-        if (r >= 0) y.set(x.subarray(r * w, (r + 1) * w), (t * B + b) * w);
-      }
-    }
+    const y = reverseSteps(this.vals[this.inBuf(k)], this.lens[a], B, T, w); // (T,B,D)
     this.writeRows(out, 0, T * B, y, w);
     return null;
   }
@@ -536,7 +460,7 @@ export class Executor {
     const gx = this.grads[src];
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const r = this.mirrorRow(t, b, a);
+        const r = mirrorRow(t, b, this.lens[a][b], B);
         if (r < 0) continue;
         for (let j = 0; j < w; j++) gx[r * w + j] += gy[(t * B + b) * w + j];
       }
@@ -592,21 +516,8 @@ export class Executor {
         this.stepSaved[k][t] = this.runRows(k, t * B, (t + 1) * B);
       }
     }
-    for (const k of phase.delays) {
-      // s ← m_t x_t + (1 − m_t) s; a history of d values shifts by one on a valid step
-      const x = this.vals[this.inBuf(k)];
-      const carry = this.carries.get(k)!;
-      const d = this.delaySteps[k];
-      const slot = carry.length / d;
-      const w = slot / B;
-      for (let b = 0; b < B; b++) {
-        if (mask[t * B + b] === 0) continue;
-        for (let s = 0; s + 1 < d; s++) carry.copyWithin(s * slot + b * w, (s + 1) * slot + b * w, (s + 1) * slot + (b + 1) * w);
-        const src = (t * B + b) * w;
-        const at = (d - 1) * slot + b * w;
-        for (let j = 0; j < w; j++) carry[at + j] = x[src + j];
-      }
-    }
+    // s ← m_t x_t + (1 − m_t) s; a history of d values shifts by one on a valid step
+    for (const k of phase.delays) delayShiftForward(this.carries.get(k)!, this.vals[this.inBuf(k)], mask, t, B, this.delaySteps[k]);
   }
 
   /** The value of buffer `i` for rows `[r0, r1)` of a per-step op, as a kernel argument. */
@@ -784,23 +695,8 @@ export class Executor {
     const mask = this.masks[phase.axis === 1 ? 1 : 0];
     const G = new Map(phase.delays.map((k) => [k, new Float64Array(this.carries.get(k)!.length)])); // ∂L/∂s_t, [d, B, D]
     for (let t = hi - 1; t >= lo; t--) {
-      for (const k of phase.delays) {
-        const g = G.get(k)!;
-        const x = this.inBuf(k);
-        const gx = this.grads[x];
-        const w = this.width[x];
-        const d = this.delaySteps[k];
-        const slot = B * w;
-        for (let b = 0; b < B; b++) {
-          const m = mask[t * B + b];
-          if (m === 0) continue; // frozen: s_t = s_{t−1}, the gradient passes on unchanged
-          // x_t went to the newest slot; every older slot came from the next newer one of s_{t−1}
-          const newest = (d - 1) * slot + b * w;
-          for (let j = 0; j < w; j++) gx[(t * B + b) * w + j] += g[newest + j];
-          for (let s = d - 1; s >= 1; s--) g.copyWithin(s * slot + b * w, (s - 1) * slot + b * w, (s - 1) * slot + (b + 1) * w);
-          g.fill(0, b * w, (b + 1) * w); // the oldest value of s_{t−1} is not carried on (it is read below)
-        }
-      }
+      // x_t went to the newest slot; every older slot came from the next newer one of s_{t−1}
+      for (const k of phase.delays) delayShiftBack(G.get(k)!, this.grads[this.inBuf(k)], mask, t, B, this.delaySteps[k]);
       for (let i = phase.ops.length - 1; i >= 0; i--) {
         const k = phase.ops[i];
         const op = this.plan.ops[k];
@@ -943,9 +839,7 @@ export class Executor {
     const { B } = this;
     const T = this.Ts[this.bufAxis[i]];
     if (!this.perStep[i]) return { shape: this.isIndex[i] ? [B] : [B, w], data: src.slice() };
-    const data = new Float64Array(B * T * w);
-    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data.set(src.subarray((t * B + b) * w, (t * B + b + 1) * w), (b * T + t) * w);
-    return { shape: this.isIndex[i] ? [B, T] : [B, T, w], data };
+    return { shape: this.isIndex[i] ? [B, T] : [B, T, w], data: toBatchMajor(src, B, T, w) };
   }
 
   /** A value as `[B,T,D]` (per step, zero at padded steps) or `[B,D]`, batch-major (a copy). */
