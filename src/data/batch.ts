@@ -10,6 +10,9 @@
  * n→m (encoder–decoder): `y` holds class ids (B,T') on the target axis, whose padded length T',
  * lengths τ'_b and mask are `target`; `yIn` (B,T') are the teacher-forced decoder inputs:
  * `yIn[b,0]` = the start token, `yIn[b,i] = y[b,i−1]`. Padded target steps hold 0 in `y` and `yIn`.
+ *
+ * Extra inputs (`extra`, described by `spec.extra`): arrays beside `x`, each fed to the Input node
+ * whose id is its key — e.g. a memory network's question vector (B,D) beside its story slots `x`.
  */
 import { DataError } from './errors';
 
@@ -41,6 +44,21 @@ export interface IOSpec {
   readonly decoderInput?: { readonly size: number; readonly start: number };
   /** The loss the task is meant for (models.md "Outputs and losses"). */
   readonly loss: 'mse' | 'ce' | 'bce';
+  /** Inputs beside `x`, by the id of the Input node each feeds (on the source axis). */
+  readonly extra?: Readonly<Record<string, ExtraSide>>;
+}
+
+/** An input beside `x`: a vector per sample or a sequence on the source axis, real or ids. */
+export interface ExtraSide extends IOSide {
+  readonly role: 'vector' | 'sequence';
+}
+
+/**
+ * The data of an extra input: vector real (B,D), vector index (B), sequence real (B,T,D), sequence
+ * index (B,T); padded steps hold 0.
+ */
+export interface ExtraInput extends ExtraSide {
+  readonly data: Float32Array | Int32Array;
 }
 
 export interface Batch {
@@ -56,10 +74,17 @@ export interface Batch {
   readonly lengths: Int32Array;
   /** mask: (B,T), 1 for t ≤ τ_b, 0 after. */
   readonly mask: Float32Array;
+  /**
+   * Stateful training: every sample continues the same sample of the previous batch (consecutive
+   * chunks of one long stream), so its final state may be carried over. False or absent: start afresh.
+   */
+  readonly continues?: boolean;
   /** n→m only: the target axis — T', lengths τ'_b ∈ [1, T'] (B) and mask (B,T'). */
   readonly target?: TargetAxis;
   /** n→m only: yIn (B,T') Int32Array, the teacher-forced decoder inputs. */
   readonly yIn?: Int32Array;
+  /** Inputs beside `x`, by Input node id (as `spec.extra` describes them). */
+  readonly extra?: Readonly<Record<string, ExtraInput>>;
 }
 
 /** The target (decoder) time axis of an n→m batch. */
@@ -131,6 +156,12 @@ export function teacherForced(y: Int32Array, lengths: Int32Array, T1: number, st
     for (let i = 1; i < tau; i++) yIn[b * T1 + i] = y[b * T1 + i - 1];
   }
   return yIn;
+}
+
+/** The shape of an extra input's data for `B` samples of T steps. */
+export function extraShape(side: ExtraSide, B: number, T: number): number[] {
+  const perStep = side.dtype === 'real' ? [side.size] : [];
+  return side.role === 'vector' ? [B, ...perStep] : [B, T, ...perStep];
 }
 
 /** The shape of `x` for a spec and batch size. */
@@ -221,6 +252,35 @@ export function batchProblems(batch: Batch, spec: IOSpec): string[] {
   if (spec.output.dtype === 'index') {
     const k = firstOutside(batch.y, spec.output.size);
     if (k !== undefined) out.push(`class id ${k} outside [0, ${spec.output.size})`);
+  }
+  out.push(...extraProblems(batch, spec));
+  return out;
+}
+
+/** The extra inputs: the same names as `spec.extra`, each with its role, dtype, size and array. */
+function extraProblems(batch: Batch, spec: IOSpec): string[] {
+  const out: string[] = [];
+  const want = spec.extra ?? {};
+  const have = batch.extra ?? {};
+  for (const name of Object.keys(have)) if (want[name] === undefined) out.push(`extra input "${name}" is not in the spec (it lists ${Object.keys(want).map((n) => `"${n}"`).join(', ') || 'none'})`);
+  for (const [name, side] of Object.entries(want)) {
+    const e = have[name];
+    if (e === undefined) {
+      out.push(`extra input "${name}" is missing: the spec gives it as a ${side.role} of ${side.dtype === 'real' ? `${side.size} features` : `ids of ${side.size} classes`}`);
+      continue;
+    }
+    if (e.role !== side.role || e.dtype !== side.dtype || e.size !== side.size) {
+      out.push(`extra input "${name}" is a ${e.role} (${e.dtype}, size ${e.size}), the spec says a ${side.role} (${side.dtype}, size ${side.size})`);
+      continue;
+    }
+    const shape = extraShape(side, batch.B, batch.T);
+    const n = shape.reduce((a, d) => a * d, 1);
+    const type = side.dtype === 'real' ? Float32Array : Int32Array;
+    if (!(e.data instanceof type) || e.data.length !== n) out.push(`extra input "${name}" must be a ${type.name} of ${n} values [${shape.join(', ')}]`);
+    else if (side.dtype === 'index') {
+      const k = Array.prototype.find.call(e.data, (v: number) => !(v >= 0 && v < side.size)) as number | undefined;
+      if (k !== undefined) out.push(`extra input "${name}": id ${k} outside [0, ${side.size})`);
+    }
   }
   return out;
 }

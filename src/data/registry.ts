@@ -5,14 +5,18 @@
 import { DataError } from './errors';
 import type { TaskDef, TaskInstance } from './task';
 import { ADDING } from './tasks/adding';
+import { BABI } from './tasks/babi';
 import { CHARLM } from './tasks/charlm';
+import { CLASSIFY } from './tasks/classify';
 import { COPY } from './tasks/copy';
+import { DATE } from './tasks/date';
 import { PARITY } from './tasks/parity';
 import { REVERSE } from './tasks/reverse';
 import { SINE } from './tasks/sine';
 import { SORT } from './tasks/sort';
+import { TAGGING } from './tasks/tagging';
 
-export const TASKS: readonly TaskDef<any>[] = [ADDING, COPY, SINE, PARITY, CHARLM, REVERSE, SORT];
+export const TASKS: readonly TaskDef<any>[] = [ADDING, COPY, SINE, PARITY, CHARLM, CLASSIFY, TAGGING, REVERSE, SORT, DATE, BABI];
 
 const byId = new Map<string, TaskDef<any>>(TASKS.map((t) => [t.id, t]));
 

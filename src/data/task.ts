@@ -27,7 +27,12 @@ export interface TaskInstance {
   readonly spec: IOSpec;
   readonly baseline: Baseline;
   /** `B` samples drawn with `rng`; the same generator state gives the same batch. */
-  batch(rng: Rng, batchSize: number): Batch;
+  /**
+   * `B` samples drawn with `rng`; the same generator state gives the same batch. `index` is the
+   * batch's 1-based number in the run: tasks that serve consecutive chunks of long streams (stateful
+   * training) place their windows by it.
+   */
+  batch(rng: Rng, batchSize: number, index?: number): Batch;
   /** Display names of token ids (index inputs) or classes (index outputs), when they have names. */
   readonly inputSymbols?: readonly string[];
   readonly outputSymbols?: readonly string[];

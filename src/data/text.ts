@@ -88,6 +88,12 @@ export function textCorpus(raw: string, limits: TextLimits = {}): Corpus {
 export const CharLmParams = z.strictObject({
   /** Window length in characters. */
   T: z.number().int().min(1).max(10000).default(64),
+  /**
+   * Consecutive windows instead of random ones: the text is cut into one stream per sample, and
+   * batch k holds the k-th window of every stream (for stateful training, which carries each
+   * stream's state on; a stream that starts over is marked, and its state is reset).
+   */
+  contiguous: z.boolean().optional(),
 });
 export type CharLmParams = z.output<typeof CharLmParams>;
 
@@ -112,17 +118,22 @@ export function charLmTask(corpus: Corpus, params: CharLmParams, id = 'text', ti
     baseline: { meanValidSteps: H, sumTimeMeanBatch: T * H, description: 'predicting every character from its overall frequency (unigram entropy)' },
     inputSymbols: corpus.symbols,
     outputSymbols: corpus.symbols,
-    batch(rng: Rng, B: number): Batch {
+    batch(rng: Rng, B: number, index = 1): Batch {
       checkBatchSize(B);
       const x = new Int32Array(B * T); // x: (B,T)
       const y = new Int32Array(B * T); // y: (B,T)
+      // contiguous: stream b is characters [b·S, (b+1)·S), its windows follow one another
+      const S = Math.floor(n / B);
+      const chunks = Math.floor((S - 1) / T);
+      if (params.contiguous === true && chunks < 1) throw new DataError('text-too-short', `the text has ${n} characters: ${B} streams of ${S} cannot hold a window of T = ${T} (+1); use fewer samples per batch or a shorter T`);
+      const k = params.contiguous === true ? (index - 1) % chunks : 0;
       for (let b = 0; b < B; b++) {
-        const start = rng.int(n - T);
+        const start = params.contiguous === true ? b * S + k * T : rng.int(n - T);
         x.set(corpus.ids.subarray(start, start + T), b * T);
         y.set(corpus.ids.subarray(start + 1, start + T + 1), b * T);
       }
       const lengths = new Int32Array(B).fill(T);
-      return { B, T, x, y, lengths, mask: maskFromLengths(lengths, T) };
+      return { B, T, x, y, lengths, mask: maskFromLengths(lengths, T), ...(params.contiguous === true ? { continues: k > 0 } : {}) };
     },
   };
 }

@@ -65,6 +65,9 @@ export interface BindNames {
  * An n→m batch (one with `target`) feeds `x` to a source-axis Input, `y` to a target-axis Input,
  * `yIn` to the Input `y_in` — without that id, the one other target-axis Input — and gives the
  * target axis (T', τ'_b). A graph with target-axis Inputs needs an n→m batch, and the other way round.
+ *
+ * A batch's extra inputs (`batch.extra`) feed the source-axis Inputs of the same ids; those Inputs
+ * take neither `x` nor `y`.
  */
 export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): BatchFeed {
   const ids = plan.inputs.map((i) => i.node);
@@ -82,6 +85,17 @@ export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): Batc
   if (!twoAxes && onTarget.length > 0) {
     throw new BindError('bind-mismatch', onTarget[0], `Input "${onTarget[0]}" is on the target (decoder) time axis, but the data has one time axis (an n→n or n→1 task); choose an n→m task (reverse, sort) or set its axis to source`);
   }
+  const extra = batch.extra ?? {};
+  const extraIds = Object.keys(extra);
+  for (const id of extraIds) {
+    const e = extra[id];
+    const what = `an extra input "${id}" (a ${e.role} of ${e.dtype === 'real' ? `${e.size} features` : `ids of ${e.size} classes`})`;
+    const reserved = ['x', 'y', 'y_in', names.x, names.y, names.yIn];
+    if (reserved.includes(id)) throw new BindError('bind-ambiguous', id, `the data's extra input "${id}" has the id of the Input that takes the batch's x, y or yIn; give the extra input another id`);
+    if (!ids.includes(id)) throw new BindError('bind-missing', id, `the data gives ${what}, but the graph has no Input node "${id}"; add an Input with id "${id}", role ${e.role}, dtype ${e.dtype}, size ${e.size}`);
+    if (onTarget.includes(id)) throw new BindError('bind-mismatch', id, `Input "${id}" takes ${what}, which lives on the source time axis, but it is on the target (decoder) axis; set its axis to source`);
+  }
+  const main = ids.filter((i) => !extraIds.includes(i));
   const explicit = (role: keyof BindNames): string | undefined => {
     const id = names[role];
     if (id !== undefined && !ids.includes(id)) throw new BindError('bind-missing', id, `there is no Input node "${id}" to feed ${role}; the Inputs are ${ids.join(', ') || 'none'}`);
@@ -90,7 +104,7 @@ export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): Batc
   const pick = (role: 'x' | 'y', pool: readonly string[]): string => {
     const given = explicit(role);
     if (given !== undefined) return given;
-    if (ids.includes(role)) return role;
+    if (main.includes(role)) return role;
     const candidates = role === 'y' ? pool.filter((i) => targetOf.has(i)) : pool.filter((i) => !targetOf.has(i) && i !== names.y && i !== 'y');
     if (candidates.length === 1) return candidates[0];
     const why = candidates.length === 0 ? 'no Input fits' : `Inputs ${candidates.map((c) => `"${c}"`).join(', ')} all fit`;
@@ -98,15 +112,16 @@ export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): Batc
     const rule = role === 'y' ? `an Input${where} wired to a loss target` : `an Input${where} not wired to a loss target`;
     throw new BindError(candidates.length === 0 ? 'bind-missing' : 'bind-ambiguous', undefined, `cannot tell which Input takes the batch's ${role} (${rule}): ${why}; name that Input "${role}"`);
   };
-  if (twoAxes) return bindTwoAxes(plan, batch, onTarget, pick, explicit);
-  const x = pick('x', ids);
+  const withExtra = (feed: BatchFeed): BatchFeed => ({ ...feed, feeds: { ...feed.feeds, ...Object.fromEntries(extraIds.map((id) => [id, extra[id].data])) } });
+  if (twoAxes) return withExtra(bindTwoAxes(plan, batch, onTarget, pick, explicit));
+  const x = pick('x', main);
   const feeds: Record<string, FeedArray> = { [x]: batch.x };
-  if (ids.length > 1 || targetOf.size > 0) {
-    const y = pick('y', ids);
+  if (main.length > 1 || targetOf.size > 0) {
+    const y = pick('y', main);
     if (y === x) throw new BindError('bind-ambiguous', y, `Input "${y}" would take both x and y; name the inputs "x" and "y"`);
     feeds[y] = batch.y;
   }
-  return { feeds, lengths: batch.lengths, T: batch.T };
+  return withExtra({ feeds, lengths: batch.lengths, T: batch.T });
 }
 
 function bindTwoAxes(
@@ -117,7 +132,8 @@ function bindTwoAxes(
   explicit: (role: keyof BindNames) => string | undefined,
 ): BatchFeed {
   const target = batch.target!;
-  const onSource = plan.inputs.filter((i) => i.axis !== 1).map((i) => i.node);
+  const extraIds = Object.keys(batch.extra ?? {});
+  const onSource = plan.inputs.filter((i) => i.axis !== 1 && !extraIds.includes(i.node)).map((i) => i.node);
   const axisName = (id: string) => (onTarget.includes(id) ? 'target (decoder)' : 'source (input)');
   const need = (id: string, role: string, axis: 'source' | 'target', what: string) => {
     if ((axis === 'target') !== onTarget.includes(id)) {

@@ -4,7 +4,7 @@
  * the graph's Input nodes so that a mismatch is reported by name rather than deep inside a step.
  */
 import type { Plan } from '../compiler/plan';
-import type { Batch } from '../data/batch';
+import type { Batch, ExtraSide } from '../data/batch';
 import { createTask, TASKS } from '../data/registry';
 import type { TaskInstance } from '../data/task';
 import { BindError, bindBatch, type BatchFeed, type BindNames } from '../engine/feeds';
@@ -43,7 +43,7 @@ export function dataSource(config: SessionConfig, task: TaskInstance | undefined
     }
   }
   const inst = t;
-  return { T: inst.spec.steps, task: inst, batch: (rng, B) => inst.batch(rng, B) };
+  return { T: inst.spec.steps, task: inst, batch: (rng, B, step) => inst.batch(rng, B, step) };
 }
 
 function mismatch(node: string | undefined, message: string): SessionError {
@@ -60,6 +60,14 @@ export function feedOf(plan: Plan, batch: Batch, names: BindNames): BatchFeed {
   }
 }
 
+/** An extra input (`batch.extra`) against the Input of its id: dtype, size and role. */
+function checkExtra(node: string, input: Plan['inputs'][number], extra: ExtraSide): void {
+  const what = `the data's extra input "${node}"`;
+  if (extra.dtype !== input.dtype) throw mismatch(node, `Input "${node}" takes ${input.dtype === 'index' ? 'class/token ids' : 'real values'}, but ${what} holds ${extra.dtype === 'index' ? 'ids' : 'real values'}; set its dtype to ${extra.dtype}`);
+  if (extra.size !== input.size) throw mismatch(node, `Input "${node}" has size ${input.size}, but ${what} gives ${extra.size} ${extra.dtype === 'index' ? 'classes' : 'features'}; set its size to ${extra.size}`);
+  if (extra.role !== input.role) throw mismatch(node, `Input "${node}" is a ${input.role}, but ${what} is a ${extra.role}; set its role to ${extra.role}`);
+}
+
 /**
  * Checks a sample batch against the Inputs it feeds: dtype, size (or class count) and role
  * (`n-1` targets are vectors, `n-n` and `n-m` targets sequences); then binds it, which checks the
@@ -71,6 +79,11 @@ export function checkData(exec: Executor, source: DataSource, sample: Batch, nam
   const spec = source.task?.spec;
   for (const [node, data] of Object.entries(feed.feeds)) {
     const input = plan.inputs.find((i) => i.node === node)!;
+    const extra = sample.extra?.[node];
+    if (extra !== undefined) {
+      checkExtra(node, input, extra);
+      continue;
+    }
     const side = data === sample.x ? 'x' : data === sample.y ? 'y' : 'yIn';
     const isIndex = data instanceof Int32Array;
     if (isIndex !== (input.dtype === 'index')) {
