@@ -8,7 +8,7 @@
  * trained document is kept (the last `keep` sessions) for `session.weights`.
  */
 import { Worker } from 'node:worker_threads';
-import { getTask } from '../../src/data/registry';
+import { getTask, TASKS } from '../../src/data/registry';
 import { restore } from '../../src/graph/restore';
 import type { GraphDocument } from '../../src/graph/document';
 import { fail, issuesToError, MAX_SESSIONS, ok, type HostEvent, type ParsedPayload, type Reply, type Result } from '../../src/protocol';
@@ -33,7 +33,7 @@ export interface SessionManagerOptions {
 
 export interface SessionManager {
   start(payload: ParsedPayload<'session.start'>): Promise<Reply<Result<'session.start'>>>;
-  control(sessionId: string, action: 'pause' | 'resume' | 'stop'): Promise<Reply<{ changed: boolean }>>;
+  control(sessionId: string, action: 'pause' | 'resume' | 'stop' | 'resetState'): Promise<Reply<{ changed: boolean }>>;
   weights(sessionId: string): Promise<Reply<Result<'session.weights'>>>;
   /** Ids of sessions whose worker is alive. */
   running(): string[];
@@ -145,7 +145,7 @@ export function createSessionManager(opts: SessionManagerOptions): SessionManage
     const taskParams = p.taskParams ?? (taskId === base?.task ? base?.taskParams : undefined);
     if (taskId !== undefined && taskId !== 'custom') {
       const def = getTask(taskId);
-      if (def === undefined) return fail('session', `unknown task "${taskId}": choose adding, copy, sine, parity or charlm`, 'task');
+      if (def === undefined) return fail('session', `unknown task "${taskId}": choose one of ${TASKS.map((t) => t.id).join(', ')}`, 'task');
       const parsed = def.params.safeParse(taskParams ?? {});
       if (!parsed.success) {
         const e = issuesToError(parsed.error.issues, 'taskParams');

@@ -20,7 +20,7 @@ export interface StartMessage {
 }
 
 export type ControlMessage =
-  | { readonly type: 'pause' | 'resume' | 'stop'; readonly id: number }
+  | { readonly type: 'pause' | 'resume' | 'stop' | 'resetState'; readonly id: number }
   | { readonly type: 'weights'; readonly id: number };
 
 export type HostToWorker = StartMessage | ControlMessage;

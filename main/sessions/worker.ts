@@ -100,5 +100,5 @@ port.on('message', (m: HostToWorker) => {
     return;
   }
   if (m.type === 'weights') post({ type: 'weights', id: m.id, doc: trainedDocument(s, startDoc!), step: s.step });
-  else post({ type: 'control', id: m.id, changed: m.type === 'pause' ? s.pause() : m.type === 'resume' ? s.resume() : s.stop() });
+  else post({ type: 'control', id: m.id, changed: m.type === 'pause' ? s.pause() : m.type === 'resume' ? s.resume() : m.type === 'resetState' ? s.resetState() : s.stop() });
 });

@@ -87,6 +87,12 @@ export const TrainingConfigSchema = z.strictObject({
       z.strictObject({ kind: z.literal('cosine'), minLr: finite.pipe(z.number().min(0)).default(0) }),
     ])
     .optional(),
+  /**
+   * Stateful batches: each sample's final state (every Delay's carried value) starts the same sample
+   * of the next batch, when the task serves consecutive chunks (`continues`); reset when a stream
+   * starts over, on demand, or after a resume.
+   */
+  stateful: z.boolean().optional(),
   /** `auto`, `reference`, or `gpujs:<mode>`. */
   backend: z.string().max(64).default('auto'),
 });

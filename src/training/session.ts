@@ -94,6 +94,8 @@ export interface Session {
   resume(): boolean;
   /** Stops after the current step (also while paused); false when already ended. */
   stop(): boolean;
+  /** Stateful training: the next batch starts from the initial states, not the carried ones; false when nothing was carried. */
+  resetState(): boolean;
   /** The run's state as plain data; valid between steps. */
   checkpoint(): Checkpoint;
   /** Loss and metrics of the current weights on fixed evaluation batches. */
@@ -258,6 +260,11 @@ export function createSession(options: SessionOptions): Session {
       pauseRequested = false;
       wake?.();
       return true;
+    },
+    resetState() {
+      const had = trainer.carriesState;
+      trainer.resetState();
+      return had;
     },
     stop() {
       if (status === 'finished' || status === 'stopped' || status === 'diverged' || stopRequested) return false;

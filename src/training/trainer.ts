@@ -27,7 +27,7 @@ import type { SessionConfig } from './config';
 import { feedOf, type BindNames, type DataSource } from './data';
 import { SessionError } from './errors';
 import { metricSums, metricValues, type MetricSum } from './metrics';
-import { edgeGradNorms, zeroGradNodes, type EdgeValue, type Recording, type StepRow, type TraceRecord } from './telemetry';
+import { edgeGradNorms, paramHistograms, zeroGradNodes, type EdgeValue, type ParamHistogram, type Recording, type StepRow, type TraceRecord } from './telemetry';
 import { divergence, Watchdog, type Divergence } from './watchdog';
 
 export interface TrainerParts {
@@ -106,6 +106,8 @@ export class Trainer {
   private readonly totalUpdates: number;
   private readonly pascanu: PascanuSetup | undefined;
   private evalExec: Executor | undefined;
+  /** Stateful training: every Delay's history after the last step, carried into the next batch. */
+  private carried: Map<string, Float64Array> | undefined;
   /** The plan has stochastic ops (teacher forcing with a ratio): each step passes its draws. */
   private readonly stochastic: boolean;
 
@@ -126,11 +128,25 @@ export class Trainer {
     this.pascanu = trainingPascanu(parts.plan, parts.nodes ?? [], parts.config);
     this.stochastic = parts.plan.ops.some((op) => getNodeSpec(op.type)?.stochastic === true);
     refuseTruncatedTwoAxes(parts.plan, parts.config);
+    if (parts.config.stateful === true && parts.plan.buffers.some((v) => v.axis === 1)) {
+      const message = 'an encoder–decoder starts every batch from its encoder, so there is no state to carry between batches; turn stateful off';
+      throw new SessionError('session-bad-config', `training.stateful: ${message}`, [{ where: 'stateful', code: 'invalid', message }]);
+    }
   }
 
   private chunks(T: number): ChunkRange[] {
     const tb = this.config.tbptt;
     return tb === undefined ? [{ index: 1, from: 0, to: T, windowFrom: 0 }] : chunkRanges(T, tb);
+  }
+
+  /** Stateful training: forget the carried state, so the next batch starts from each Delay's initial value. */
+  resetState(): void {
+    this.carried = undefined;
+  }
+
+  /** Whether a carried state will start the next batch (stateful training). */
+  get carriesState(): boolean {
+    return this.carried !== undefined;
   }
 
   /** Learning rate of the next update. */
@@ -159,6 +175,7 @@ export class Trainer {
     let lastLoss = 0;
     let omega: number | undefined;
     let edgeGrads: Record<string, number> | undefined;
+    let histograms: ParamHistogram[] | undefined;
     // ‖∂L/∂h_t‖ of each recurrence over its own time axis (T' for a decoder's state)
     const gradNormsPerStep = record ? plan.recurrences.map((r) => new Float64Array(exec.stepsOf(r.axis === 1 ? 1 : 0))) : [];
 
@@ -171,8 +188,10 @@ export class Trainer {
     };
 
     const random = this.stochastic ? { rng: new Rng(this.config.seed).fork(`teacher ${stepNo}`), step: stepNo - 1 } : undefined;
+    // stateful: the batch continues the previous one, so every Delay starts from its carried state
+    const initialStates = this.config.stateful === true && batch.continues === true ? this.carried : undefined;
     for (const c of chunks) {
-      const loss = exec.forward(c.from, c.to, random === undefined ? {} : { random });
+      const loss = exec.forward(c.from, c.to, { ...(random === undefined ? {} : { random }), ...(c.from === 0 && initialStates !== undefined ? { initialStates } : {}) });
       lastLoss = loss.total;
       if (parts.scanValues || !Number.isFinite(loss.total)) {
         const found = this.watchdog.forward(exec, c.from, c.to) ?? this.watchdog.loss(exec, c.from, c.to);
@@ -187,6 +206,8 @@ export class Trainer {
           gradNormsPerStep[i].set(r.perStep.subarray(a, z), a);
         });
         if (c === chunks[chunks.length - 1]) edgeGrads = edgeGradNorms(exec, parts.edges ?? []);
+        // weights as the recorded forward saw them, and ∂L/∂θ before Ω and clipping
+        if (c === chunks[chunks.length - 1]) histograms = paramHistograms(this.trainable, (n) => this.weights.get(n), grads);
       }
       if (this.pascanu !== undefined) {
         const term = pascanuTerm(exec, this.pascanu, { total: loss.total, grads });
@@ -215,11 +236,12 @@ export class Trainer {
       if (bad) return fail(bad);
     }
     this.step = stepNo;
+    this.carried = this.config.stateful === true ? exec.finalHistories() : undefined;
     const metrics = metricValues(metricSums(plan, exec));
     if (omega !== undefined) metrics[OMEGA_METRIC] = omega;
     const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics };
     if (!record) return { ok: true, row };
-    return { ok: true, row, recording: this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms, edgeGrads ?? {}) };
+    return { ok: true, row, recording: { ...this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms, edgeGrads ?? {}), ...(histograms === undefined ? {} : { histograms }) } };
   }
 
   private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array, paramNorms: Float64Array, edgeGrads: Record<string, number>): Recording {
