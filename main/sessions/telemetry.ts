@@ -3,8 +3,14 @@
  * dropped when the renderer's rate limit holds them back), encoded in the protocol's compact wire
  * form, and a throttle that forwards at most `perSecond` telemetry messages over all sessions.
  */
-import { typedToBase64, type TelemetryWire } from '../../src/protocol';
+import { typedToBase64, type HistogramWire, type TelemetryWire } from '../../src/protocol';
 import type { TelemetryBatch } from '../../src/training';
+import type { Histogram } from '../../src/training/telemetry';
+
+/** A histogram in the wire form: the counts as uint32 base64 (32 bins: 172 characters). */
+export function histogramToWire(h: Histogram): HistogramWire {
+  return { lo: h.lo, hi: h.hi, bins: h.counts.length, counts: typedToBase64(h.counts), nonFinite: h.nonFinite };
+}
 
 function concat<A extends Float64Array | Int32Array | Uint8Array>(a: A, b: A, make: (n: number) => A): A {
   const out = make(a.length + b.length);
@@ -70,6 +76,9 @@ export function toWire(sessionId: string, b: TelemetryBatch, totalSteps: number)
       ...(r.attention === undefined || r.attention.length === 0
         ? {}
         : { attention: r.attention.map((a) => ({ node: a.node, kind: a.kind, shape: [a.shape[0], a.shape[1]] as [number, number], alpha: typedToBase64(a.alpha), ...(a.p === undefined ? {} : { p: typedToBase64(a.p) }) })) }),
+      ...(r.histograms === undefined || r.histograms.length === 0
+        ? {}
+        : { histograms: r.histograms.map((h) => ({ name: h.name, values: histogramToWire(h.values), ...(h.grads === undefined ? {} : { grads: histogramToWire(h.grads) }) })) }),
     })),
   };
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { StepMarked } from '../unrolled/StepMarker';
 import { Heatmap } from './Heatmap';
 import { absMax, diverging, fmtNum, isSigmoidGate, pct, saturation, sequential } from './compute';
 import { useInsight, type ValueTrace } from './insightStore';
@@ -20,20 +21,22 @@ function TraceMap({ trace, rows }: { trace: ValueTrace; rows: number }) {
           </span>
         )}
       </div>
-      <Heatmap
-        rows={H}
-        cols={Math.min(T, rows)}
-        cell={(r, c) => (gate ? trace.values[c * H + r]! : trace.values[c * H + r]! / m)}
-        colour={gate ? sequential : diverging}
-        xLabel={t('insight.timeStep')}
-        yLabel={t('insight.unit')}
-        xTick={(c) => String(c + 1)}
-        yTick={(r) => String(r + 1)}
-        legend={gate ? { title: trace.name, lo: '0', hi: '1', from: 0, to: 1 } : { title: trace.name, lo: `-${fmtNum(m)}`, hi: fmtNum(m), from: -1, to: 1 }}
-        height={Math.min(220, Math.max(120, 60 + H * 8))}
-        testId={`${trace.kind}-heatmap-${id}`}
-        label={t('insight.traceLabel', { node: trace.node, name: trace.name })}
-      />
+      <StepMarked cols={Math.min(T, rows)} testId={id}>
+        <Heatmap
+          rows={H}
+          cols={Math.min(T, rows)}
+          cell={(r, c) => (gate ? trace.values[c * H + r]! : trace.values[c * H + r]! / m)}
+          colour={gate ? sequential : diverging}
+          xLabel={t('insight.timeStep')}
+          yLabel={t('insight.unit')}
+          xTick={(c) => String(c + 1)}
+          yTick={(r) => String(r + 1)}
+          legend={gate ? { title: trace.name, lo: '0', hi: '1', from: 0, to: 1 } : { title: trace.name, lo: `-${fmtNum(m)}`, hi: fmtNum(m), from: -1, to: 1 }}
+          height={Math.min(220, Math.max(120, 60 + H * 8))}
+          testId={`${trace.kind}-heatmap-${id}`}
+          label={t('insight.traceLabel', { node: trace.node, name: trace.name })}
+        />
+      </StepMarked>
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CompareGradients } from './CompareGradients';
+import { StepMarked } from '../unrolled/StepMarker';
 import { Heatmap } from './Heatmap';
 import { MultiChart } from './MultiChart';
 import { classifySteps, firstLastRatio, fmtNum, lastLiveStep, logRange, logUnit, ORDERS, sequential } from './compute';
@@ -43,21 +45,23 @@ function NodeGradients({ name, node, records }: { name: string; node: string; re
         </span>
       </div>
       <div className="insight-pair">
-        <Heatmap
-          rows={history.length}
-          cols={T}
-          cell={(r, c) => logUnit(history[r]!.perStep[c] ?? NaN, range.lo, range.hi)}
-          colour={sequential}
-          xLabel={t('insight.timeStep')}
-          yLabel={t('insight.trainingStep')}
-          xTick={(c) => String(c + 1)}
-          yTick={(r) => String(history[r]!.step)}
-          legend={{ title: '‖∂L/∂h‖', lo: fmtNum(10 ** range.lo), hi: fmtNum(10 ** range.hi), from: 0, to: 1 }}
-          height={220}
-          testId={`gtt-heatmap-${name}`}
-          label={t('insight.heatmapLabel', { name })}
-          data={{ records: String(history.length), steps: String(T) }}
-        />
+        <StepMarked cols={T} testId={`gtt-${name}`}>
+          <Heatmap
+            rows={history.length}
+            cols={T}
+            cell={(r, c) => logUnit(history[r]!.perStep[c] ?? NaN, range.lo, range.hi)}
+            colour={sequential}
+            xLabel={t('insight.timeStep')}
+            yLabel={t('insight.trainingStep')}
+            xTick={(c) => String(c + 1)}
+            yTick={(r) => String(history[r]!.step)}
+            legend={{ title: '‖∂L/∂h‖', lo: fmtNum(10 ** range.lo), hi: fmtNum(10 ** range.hi), from: 0, to: 1 }}
+            height={220}
+            testId={`gtt-heatmap-${name}`}
+            label={t('insight.heatmapLabel', { name })}
+            data={{ records: String(history.length), steps: String(T) }}
+          />
+        </StepMarked>
         <MultiChart
           x={xs}
           series={[{ label: t('insight.latestCurve', { step: latest.step }), y: Array.from(latest.perStep), color: '#2563eb' }]}
@@ -98,6 +102,7 @@ export function GradientView() {
   ];
   return (
     <div className="insight-view" data-testid="insight-gradients">
+      <CompareGradients />
       {latest === undefined ? (
         <div className="muted" data-testid="insight-empty">
           {t('insight.noRecords')}

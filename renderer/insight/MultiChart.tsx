@@ -5,7 +5,8 @@ import { logTick } from './compute';
 
 export interface ChartSeries {
   readonly label: string;
-  readonly y: readonly number[];
+  /** Values on the shared x (`null` or non-finite: no point). */
+  readonly y: readonly (number | null)[];
   readonly color: string;
   readonly dash?: readonly number[];
   /** Draw points only (marks), no line. */
@@ -40,7 +41,8 @@ export function MultiChart({ x, series, xLabel, yLabel, log, bands, height, test
   bandsRef.current = bands;
   const look = JSON.stringify([series.map((s) => [s.label, s.color, s.dash, s.marks]), log, xLabel, yLabel, height]);
 
-  const aligned = (): uPlot.AlignedData => [x as number[], ...series.map((s) => (log ? s.y.map((v) => (v > 0 && Number.isFinite(v) ? v : null)) : s.y.map((v) => (Number.isFinite(v) ? v : null))))];
+  const shown = (v: number | null): number | null => (v === null || !Number.isFinite(v) || (log && v <= 0) ? null : v);
+  const aligned = (): uPlot.AlignedData => [x as number[], ...series.map((s) => s.y.map(shown))];
 
   useEffect(() => {
     const el = box.current;

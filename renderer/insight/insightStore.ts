@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { base64ToFloat32, type TelemetryFrame, type TelemetryWire } from '../../src/protocol';
+import { base64ToFloat32, base64ToUint32, type HistogramWire, type TelemetryFrame, type TelemetryWire } from '../../src/protocol';
 import { RingSeries } from '../training/ring';
 
 /**
@@ -45,6 +45,23 @@ export interface AttentionTrace {
   readonly p?: Float32Array;
 }
 
+/** Equal-width bins over `[lo, hi]` (edges `lo + k·(hi − lo)/bins`); `nonFinite` values are in no bin. */
+export interface HistogramData {
+  readonly lo: number;
+  readonly hi: number;
+  /** (bins) */
+  readonly counts: Uint32Array;
+  readonly nonFinite: number;
+}
+
+/** A trainable parameter's histograms at a recorded step. */
+export interface ParamHistogramData {
+  readonly name: string;
+  readonly values: HistogramData;
+  /** ∂L/∂θ (absent when the host did not take it). */
+  readonly grads?: HistogramData;
+}
+
 export interface InsightRecord {
   readonly step: number;
   readonly T: number;
@@ -57,6 +74,8 @@ export interface InsightRecord {
   readonly zeroGradNodes: readonly string[];
   /** Alignment matrices of the graph's attention nodes (empty when it has none). */
   readonly attention: readonly AttentionTrace[];
+  /** Histograms of the trainable parameters (absent or empty when the host sent none). */
+  readonly histograms?: readonly ParamHistogramData[];
 }
 
 export type InsightTab = 'loss' | 'gradients' | 'gates' | 'attention' | 'params';
@@ -74,7 +93,13 @@ export interface InsightState {
   version: number;
   /** Whether the canvas tints edges by the latest record's gradient norms. */
   flow: boolean;
+  /** The parameter whose histograms the Parameters tab shows (undefined: the first). */
+  histParam: string | undefined;
+  /** Histogram bar heights by log10(1 + count). */
+  histLog: boolean;
   setTab(tab: InsightTab): void;
+  setHistParam(name: string): void;
+  setHistLog(on: boolean): void;
   setFlow(on: boolean): void;
   reset(clip: number | undefined): void;
 }
@@ -89,7 +114,11 @@ export const useInsight = create<InsightState>()((set) => ({
   params: [],
   version: 0,
   flow: true,
+  histParam: undefined,
+  histLog: false,
   setTab: (tab) => set({ tab }),
+  setHistParam: (histParam) => set({ histParam }),
+  setHistLog: (histLog) => set({ histLog }),
   setFlow: (flow) => set({ flow }),
   reset: (clip) =>
     set((s) => {
@@ -123,8 +152,20 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
       if (p.length !== Tq) throw new Error(`telemetry record of step ${r.step}: attention.${a.node}.p has ${p.length} values, expected T_q = ${Tq}`);
       return { node: a.node, kind: a.kind, shape: a.shape, alpha, p };
     });
-    return { step: r.step, T: r.T, length: r.length, gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [], attention };
+    const histograms = (r.histograms ?? []).map((h): ParamHistogramData => {
+      const values = decodeHistogram(h.values, `records[${r.step}].histograms.${h.name}.values`);
+      return h.grads === undefined ? { name: h.name, values } : { name: h.name, values, grads: decodeHistogram(h.grads, `records[${r.step}].histograms.${h.name}.grads`) };
+    });
+    return { step: r.step, T: r.T, length: r.length, gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [], attention, histograms };
   });
+}
+
+/** A wire histogram's counts as numbers; throws naming `what` when they do not fill its bins. */
+export function decodeHistogram(h: HistogramWire, what: string): HistogramData {
+  const counts = base64ToUint32(h.counts, `${what}.counts`);
+  if (counts.length !== h.bins) throw new Error(`telemetry ${what}.counts: ${counts.length} values, expected ${h.bins} (one per bin)`);
+  if (!(h.hi > h.lo)) throw new Error(`telemetry ${what}: hi (${h.hi}) must be greater than lo (${h.lo})`);
+  return { lo: h.lo, hi: h.hi, counts, nonFinite: h.nonFinite };
 }
 
 /** Adds one telemetry batch (its decoded frame and its wire records) to the insight store. */

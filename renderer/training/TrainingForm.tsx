@@ -78,6 +78,9 @@ export function TrainingForm({ locked }: { locked: boolean }) {
           ))}
         </select>
       </Field>
+      <Field field="stateful" label={t('training.stateful')} hint={t('training.statefulHint')}>
+        <input type="checkbox" checked={form.stateful} disabled={locked} onChange={(e) => setForm({ stateful: e.target.checked })} data-testid="train-stateful" />
+      </Field>
       <PascanuControl />
     </fieldset>
   );

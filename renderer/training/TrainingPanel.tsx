@@ -6,7 +6,9 @@ import { InsightTabs, InsightView } from '../insight/InsightTabs';
 import { useInsight } from '../insight/insightStore';
 import { useApp } from '../store';
 import { canKeep, controlTraining, keepTrainedWeights, startTraining } from './actions';
-import { LineChart } from './LineChart';
+import { ComparePanel } from './ComparePanel';
+import { keptCopyOf, useCompare } from './compareStore';
+import { LineChart, type ChartOverlay } from './LineChart';
 import { TrainingForm } from './TrainingForm';
 import { formFromTraining, isActive, useTraining, type Run } from './trainingStore';
 
@@ -86,6 +88,7 @@ export function TrainingPanel() {
   const { t } = useTranslation();
   const training = useApp((s) => s.doc.training);
   const run = useTraining((s) => s.run);
+  const stateful = useTraining((s) => s.form.stateful);
   const error = useTraining((s) => s.error);
   const version = useTraining((s) => s.version);
   const logScale = useTraining((s) => s.logScale);
@@ -101,6 +104,12 @@ export function TrainingPanel() {
   const loss = useMemo(() => useTraining.getState().loss.toArrays(), [version]);
   const metric = useMemo(() => useTraining.getState().metric.toArrays(), [version]);
   const lossEnds = ends(loss.y);
+  const kept = useCompare((s) => s.runs);
+  const keptFrom = useCompare((s) => s.keptFrom);
+  // Kept runs under the live one; a live run that was kept is drawn once, as its kept copy.
+  const liveKept = keptCopyOf(run, { runs: kept, keptFrom });
+  const overlays = useMemo((): ChartOverlay[] => kept.filter((r) => r.visible).map((r) => ({ label: r.name, color: r.colour, x: r.loss.x, y: r.loss.y })), [kept]);
+  const showLive = liveKept === undefined && loss.x.length > 0;
   // The first metric, then every other one the run listed (Ω of the Pascanu regulariser, further loss nodes).
   const names = run?.metrics ?? (run?.metric === undefined ? [] : [run.metric]);
   const lossMetrics = names.filter((n) => n !== OMEGA_METRIC).length;
@@ -130,6 +139,11 @@ export function TrainingPanel() {
           <button type="button" disabled={!active || run?.id === undefined} onClick={() => void controlTraining('stop')} data-testid="train-stop">
             {t('training.stop')}
           </button>
+          {stateful && (
+            <button type="button" disabled={!active || run?.id === undefined} onClick={() => void controlTraining('resetState')} title={t('training.resetStateHint')} data-testid="train-reset-state">
+              {t('training.resetState')}
+            </button>
+          )}
         </div>
         {run !== undefined && <Progress run={run} />}
         {run !== undefined && <BackendInfo run={run} />}
@@ -165,6 +179,7 @@ export function TrainingPanel() {
             </span>
           )}
         </div>
+        <ComparePanel />
       </div>
       <div className="train-right">
         <InsightTabs />
@@ -193,7 +208,16 @@ export function TrainingPanel() {
                 log={logScale}
                 color="#2563eb"
                 testId="loss-chart"
-                data={{ points: String(loss.y.length), 'first-loss': lossEnds === undefined ? '' : String(lossEnds.first), 'last-loss': lossEnds === undefined ? '' : String(lossEnds.last) }}
+                overlays={overlays}
+                hideOwn={!showLive}
+                data={{
+                  points: String(loss.y.length),
+                  'first-loss': lossEnds === undefined ? '' : String(lossEnds.first),
+                  'last-loss': lossEnds === undefined ? '' : String(lossEnds.last),
+                  runs: String(overlays.length),
+                  'run-names': JSON.stringify(overlays.map((o) => o.label)),
+                  live: String(showLive),
+                }}
               />
             </div>
             <div className="train-chart">

@@ -7,6 +7,7 @@ import { ingestTelemetry, useInsight } from '../insight/insightStore';
 import { t } from '../i18n';
 import { paramFields, parseFieldInput } from '../inspector/paramFields';
 import { useApp } from '../store';
+import { modelName } from './compare';
 import { parseLambda, pascanuBlock, pascanuNodes, pascanuProblem } from './pascanu';
 import { useTraining, type FormField, type Run, type RunStatus, type TrainingForm } from './trainingStore';
 
@@ -79,6 +80,7 @@ export function parseForm(form: TrainingForm, graph: Pick<GraphDocument, 'nodes'
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const config: ConfigOverridesPayload = { optimizer: { kind: form.optimizer, lr }, batchSize, steps, seed, clip: clip === null ? null : { kind: 'norm', max: clip }, tbptt };
   if (pascanu !== null || graph.training?.pascanu !== undefined) config.pascanu = pascanu;
+  if (form.stateful || graph.training?.stateful !== undefined) config.stateful = form.stateful ? true : null;
   return { ok: true, payload: { config, task: form.task, taskParams, backend: form.backend } };
 }
 
@@ -86,7 +88,7 @@ export function parseForm(form: TrainingForm, graph: Pick<GraphDocument, 'nodes'
 export function fieldOfPath(path: string | undefined): FormField | undefined {
   if (path === undefined) return undefined;
   if (path.startsWith('taskParams.')) return path as FormField;
-  const map: Record<string, FormField> = { task: 'task', taskParams: 'task', backend: 'backend', 'config.optimizer': 'lr', 'config.batchSize': 'batchSize', 'config.steps': 'steps', 'config.seed': 'seed', 'config.clip': 'clip', 'config.tbptt': 'k1', 'config.tbptt.k2': 'k2', 'config.pascanu': 'pascanu', 'config.pascanu.lambda': 'pascanuLambda' };
+  const map: Record<string, FormField> = { task: 'task', taskParams: 'task', backend: 'backend', 'config.optimizer': 'lr', 'config.batchSize': 'batchSize', 'config.steps': 'steps', 'config.seed': 'seed', 'config.clip': 'clip', 'config.tbptt': 'k1', 'config.tbptt.k2': 'k2', 'config.pascanu': 'pascanu', 'config.pascanu.lambda': 'pascanuLambda', 'config.stateful': 'stateful' };
   const key = Object.keys(map)
     .sort((a, b) => b.length - a.length)
     .find((k) => path === k || path.startsWith(`${k}.`));
@@ -114,7 +116,8 @@ export async function startTraining(): Promise<boolean> {
   useInsight.getState().reset(parsed.payload.config?.clip?.max);
   tr.setError(undefined);
   const total = parsed.payload.config?.steps ?? 0;
-  tr.setRun({ id: undefined, status: 'starting', step: 0, total, signature: graphSignature(doc), stepsPerSecond: 0, elapsedMs: 0 });
+  const about = { model: modelName(doc.nodes, doc.meta.name), task: parsed.payload.task ?? tr.form.task, seed: parsed.payload.config?.seed ?? 0 };
+  tr.setRun({ id: undefined, status: 'starting', step: 0, total, signature: graphSignature(doc), stepsPerSecond: 0, elapsedMs: 0, about });
   early = [];
   const reply = await h.call('session.start', { doc, ...parsed.payload });
   if (!reply.ok) {
@@ -131,7 +134,7 @@ export async function startTraining(): Promise<boolean> {
   return true;
 }
 
-export async function controlTraining(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+export async function controlTraining(action: 'pause' | 'resume' | 'stop' | 'resetState'): Promise<void> {
   const id = useTraining.getState().run?.id;
   const h = host();
   if (id === undefined || h === null) return;

@@ -36,6 +36,8 @@ export interface TrainingForm {
   readonly pascanuLambda: string;
   /** The RNN nodes it covers; `null`: every RNN node of the graph. */
   readonly pascanuNodes: readonly string[] | null;
+  /** Stateful batches (`training.stateful`): each sample's final state starts the next batch. */
+  readonly stateful: boolean;
 }
 export type FormField = Exclude<keyof TrainingForm, 'taskParams'> | `taskParams.${string}`;
 
@@ -68,6 +70,8 @@ export interface Run {
   readonly divergence?: DivergenceInfo;
   /** The step whose weights went into the document, once kept. */
   readonly keptStep?: number;
+  /** What the run trains, for naming it when kept for comparison: the cell kinds, the task, the seed. */
+  readonly about?: { readonly model: string; readonly task: string; readonly seed: number };
 }
 
 export interface StartError {
@@ -134,6 +138,7 @@ export function formFromTraining(training: TrainingConfig | undefined): Training
     pascanu: training?.pascanu !== undefined,
     pascanuLambda: str(training?.pascanu?.lambda ?? 1),
     pascanuNodes: training?.pascanu?.nodes ?? null,
+    stateful: training?.stateful === true,
   };
 }
 

@@ -52,6 +52,83 @@ export interface Recording {
   readonly zeroGradNodes: readonly string[];
   /** Alignment matrices of every attention node, of the recorded sample (absent: not taken; see `withAttention`). */
   readonly attention?: readonly AttentionRecord[];
+  /** Histograms of every trainable parameter's values and gradient (absent: not taken; see `paramHistograms`). */
+  readonly histograms?: readonly ParamHistogram[];
+}
+
+/** Bins of every telemetry histogram. */
+export const HISTOGRAM_BINS = 32;
+
+/**
+ * Equal-width bins over `[lo, hi]`: bin k holds the values v with `lo + k·w ≤ v < lo + (k+1)·w`
+ * (w = (hi − lo)/bins; the last bin also holds `hi`). `lo`/`hi` are the smallest and largest finite
+ * values; when they coincide (a constant tensor, or none at all: centre 0) the range is widened to
+ * `centre ± max(|centre|, 1)/2`. Non-finite values are counted apart, in no bin.
+ */
+export interface Histogram {
+  readonly lo: number;
+  readonly hi: number;
+  /** (bins) */
+  readonly counts: Uint32Array;
+  /** NaN and ±Infinity values (not in any bin). */
+  readonly nonFinite: number;
+}
+
+/** A trainable parameter's histograms at one recorded step. */
+export interface ParamHistogram {
+  /** The weight name, `<node>.<param>`. */
+  readonly name: string;
+  readonly values: Histogram;
+  /** ∂L/∂θ (absent when the step's gradient was not at hand). */
+  readonly grads?: Histogram;
+}
+
+/** The histogram of `values` in `bins` equal-width bins (the rule is `Histogram`'s). */
+export function histogram(values: ArrayLike<number>, bins = HISTOGRAM_BINS): Histogram {
+  if (!(Number.isInteger(bins) && bins >= 1)) throw new RangeError(`histogram: bins must be a whole number ≥ 1, got ${bins}`);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let nonFinite = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) nonFinite++;
+    else {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!(hi > lo)) {
+    const centre = lo <= hi ? lo : 0;
+    const half = Math.max(Math.abs(centre), 1) / 2;
+    lo = centre - half;
+    hi = centre + half;
+  }
+  const counts = new Uint32Array(bins);
+  const scale = bins / (hi - lo);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) counts[Math.min(bins - 1, Math.floor((v - lo) * scale))]++;
+  }
+  return { lo, hi, counts, nonFinite };
+}
+
+/** The `bins + 1` edges of a histogram: `lo + k·(hi − lo)/bins`. */
+export function histogramEdges(h: Pick<Histogram, 'lo' | 'hi' | 'counts'>): Float64Array {
+  const n = h.counts.length;
+  const edges = new Float64Array(n + 1);
+  for (let k = 0; k <= n; k++) edges[k] = k === n ? h.hi : h.lo + (k * (h.hi - h.lo)) / n;
+  return edges;
+}
+
+/**
+ * Histograms of the parameters `names` (in that order): their values from `weight`, and their
+ * gradients from `grads` when it is given (a name missing from `grads` gets none).
+ */
+export function paramHistograms(names: readonly string[], weight: (name: string) => ArrayLike<number>, grads?: ReadonlyMap<string, ArrayLike<number>>): ParamHistogram[] {
+  return names.map((name) => {
+    const g = grads?.get(name);
+    return { name, values: histogram(weight(name)), ...(g === undefined ? {} : { grads: histogram(g) }) };
+  });
 }
 
 /**
@@ -171,7 +248,10 @@ export function attentionRecords(exec: Executor, sample: number): AttentionRecor
   return out;
 }
 
-/** `r` with the attention alignment matrices of its sample taken from `exec` (which still holds the recorded step's forward). */
+/**
+ * `r` with the attention alignment matrices of its sample, which `exec` still holds after the
+ * recorded step (from the step's forward). The trainer takes the histograms itself.
+ */
 export function withAttention(r: Recording, exec: Executor): Recording {
   const attention = attentionRecords(exec, r.sample);
   return attention.length === 0 ? r : { ...r, attention };
@@ -317,6 +397,8 @@ export class TelemetryBuffer {
   }
 }
 
+const histJson = (h: Histogram) => ({ lo: h.lo, hi: h.hi, counts: Array.from(h.counts), nonFinite: h.nonFinite });
+
 /** A batch as plain JSON-safe data (typed arrays become arrays), e.g. one line of a `.jsonl` file. */
 export function telemetryToJson(b: TelemetryBatch): Record<string, unknown> {
   const arr = (a: ArrayLike<number>) => Array.from(a);
@@ -340,6 +422,7 @@ export function telemetryToJson(b: TelemetryBatch): Record<string, unknown> {
       edgeGrads: { ...r.edgeGrads },
       zeroGradNodes: [...r.zeroGradNodes],
       attention: (r.attention ?? []).map((a) => ({ ...a, shape: [...a.shape], alpha: arr(a.alpha), ...(a.p === undefined ? {} : { p: arr(a.p) }) })),
+      histograms: (r.histograms ?? []).map((h) => ({ name: h.name, values: histJson(h.values), ...(h.grads === undefined ? {} : { grads: histJson(h.grads) }) })),
     })),
   };
 }
