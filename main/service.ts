@@ -8,6 +8,7 @@ import { writeDocumentFile } from './files';
 import { createRecentFiles } from './recent';
 import { infer } from './sessions/infer';
 import type { SessionManager } from './sessions/manager';
+import { traceGradcheck, traceRun } from './stepthrough';
 
 export { documentFileName, openText } from './documents';
 
@@ -129,7 +130,10 @@ export function createService(opts: ServiceOptions): RequestHandlers {
     'session.pause': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'pause')),
     'session.resume': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'resume')),
     'session.stop': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'stop')),
+    'session.resetState': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.control(sessionId, 'resetState')),
     'session.weights': async ({ sessionId }) => (sessions === undefined ? noSessions() : sessions.weights(sessionId)),
     infer: (payload) => infer(payload, sessions),
+    'trace.run': (payload) => traceRun(payload, sessions),
+    'trace.gradcheck': (payload) => traceGradcheck(payload, sessions),
   };
 }

@@ -45,6 +45,7 @@ const EN: Labels = {
   'view.fit': 'Fit to Window',
   'view.autoLayout': 'Auto-layout',
   'view.inference': 'Try the Model…',
+  'view.unrolled': 'Folded / Unrolled View',
   'view.toggleTheme': 'Light / Dark Theme',
   'view.language': 'Language',
   'view.devTools': 'Developer Tools',
@@ -79,6 +80,7 @@ const ZH: Labels = {
   'view.fit': '适应窗口',
   'view.autoLayout': '自动布局',
   'view.inference': '试用模型…',
+  'view.unrolled': '折叠 / 展开视图',
   'view.toggleTheme': '浅色 / 深色主题',
   'view.language': '语言',
   'view.devTools': '开发者工具',
@@ -145,6 +147,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
       item('view.fit'),
       item('view.autoLayout'),
       item('view.inference'),
+      item('view.unrolled'),
       { type: 'separator' },
       item('view.toggleTheme'),
       {

@@ -8,6 +8,8 @@ import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
 import { TrainingPanel } from '../training/TrainingPanel';
 import { useTraining } from '../training/trainingStore';
+import { UnrolledView } from '../unrolled/UnrolledView';
+import { useTime } from '../unrolled/viewStore';
 import { addNodeAt } from '../store/actions';
 import { useApp } from '../store';
 import { DialogHost } from './Dialogs';
@@ -22,6 +24,7 @@ function Workspace() {
   const theme = useApp((s) => s.theme);
   const training = useTraining((s) => s.open);
   const inference = useInference((s) => s.open);
+  const unrolled = useTime((s) => s.view === 'unrolled');
   const flow = useReactFlow<UnrollFlowNode>();
   const { screenToFlowPosition } = flow;
   const host = useHost();
@@ -50,9 +53,13 @@ function Workspace() {
       <Toolbar info={host.info} examples={host.examples} />
       <main className={`workspace${training ? ' with-training' : ''}`}>
         <Palette onAdd={addAtCentre} />
-        <Canvas>
-          <StartPage examples={host.examples} />
-        </Canvas>
+        {unrolled ? (
+          <UnrolledView />
+        ) : (
+          <Canvas>
+            <StartPage examples={host.examples} />
+          </Canvas>
+        )}
         <Inspector />
         {training && <TrainingPanel />}
         {inference && <InferencePanel />}

@@ -7,6 +7,7 @@ import { useApp } from '../store';
 import { selectDirty } from '../store/documentSlice';
 import { useInference } from '../inference/inferenceStore';
 import { toggleTraining, TRAINING_ACCELERATOR, useTraining } from '../training/trainingStore';
+import { useTime } from '../unrolled/viewStore';
 import { changeLanguage, runCommand } from './commands';
 import { openExample } from './fileActions';
 
@@ -82,6 +83,7 @@ export function Toolbar({ info, examples }: ToolbarProps) {
   const dirty = useApp(selectDirty);
   const training = useTraining((s) => s.open);
   const inference = useInference((s) => s.open);
+  const unrolled = useTime((s) => s.view === 'unrolled');
 
   const onExample = async (e: ChangeEvent<HTMLSelectElement>): Promise<void> => {
     const example = examples.find((x) => x.id === e.target.value);
@@ -148,6 +150,9 @@ export function Toolbar({ info, examples }: ToolbarProps) {
       </button>
       <button type="button" className={inference ? 'active' : undefined} aria-pressed={inference} onClick={() => runCommand('view.inference')} data-testid="inference-toggle" title={t('inference.toggleTitle', { keys: keysOf('view.inference') })}>
         {t('inference.toggle')}
+      </button>
+      <button type="button" className={unrolled ? 'active' : undefined} aria-pressed={unrolled} onClick={() => runCommand('view.unrolled')} data-testid="unrolled-toggle" title={t('unrolled.toggleTitle', { keys: keysOf('view.unrolled') })}>
+        {t('unrolled.toggle')}
       </button>
       <span className="separator" />
       <button type="button" onClick={() => runCommand('view.toggleTheme')} title={t('toolbar.themeTitle')} data-testid="theme">

@@ -4,6 +4,7 @@ import { setLanguage } from '../i18n';
 import { useApp } from '../store';
 import { autoLayout, copySelection, cutSelection, deleteSelection, duplicateSelection, paste, selectAll } from '../store/actions';
 import { toggleInference } from '../inference/inferenceStore';
+import { toggleUnrolled } from '../unrolled/viewStore';
 import { exportDocument, importDocument, newDocument, openDocument, openRecent, saveDocument } from './fileActions';
 import { fitView, measuredSizes } from './flow';
 
@@ -89,6 +90,8 @@ export function runCommand(id: CommandId, arg?: string): void {
       return;
     case 'view.inference':
       return toggleInference();
+    case 'view.unrolled':
+      return toggleUnrolled();
     case 'view.toggleTheme':
       return s.setTheme(s.theme === 'light' ? 'dark' : 'light');
     case 'view.language':

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { getNodeSpec } from '../../src/nodes/registry';
 import { nodePorts } from '../canvas/NodeView';
 import { nodeText } from '../i18n/nodes';
+import { GradCheck } from '../stepthrough/GradCheck';
 import { useApp } from '../store';
 import { useValidation } from '../store/validation';
 import { Equation } from './Equation';
@@ -61,6 +62,12 @@ export function Inspector() {
         <>
           <h3>{t('inspector.equation')}</h3>
           <Equation latex={spec.equation} />
+        </>
+      )}
+      {node.type !== 'Input' && (
+        <>
+          <h3>{t('gradcheck.title')}</h3>
+          <GradCheck key={node.id} node={node.id} />
         </>
       )}
       <h3>{t('inspector.ports')}</h3>

@@ -24,6 +24,7 @@ export const COMMAND_IDS = [
   'view.fit',
   'view.autoLayout',
   'view.inference',
+  'view.unrolled',
   'view.toggleTheme',
   'view.language',
   'help.shortcuts',
@@ -55,6 +56,7 @@ export const COMMAND_KEYS: Readonly<Partial<Record<CommandId, CommandKeys>>> = {
   'view.fit': { accelerator: 'F' },
   'view.autoLayout': { accelerator: 'Shift+L' },
   'view.inference': { accelerator: 'I' },
+  'view.unrolled': { accelerator: 'U' },
 };
 
 /** The languages of the UI: English and Simplified Chinese. */

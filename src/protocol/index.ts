@@ -7,3 +7,4 @@ export * from './dispatch';
 export * from './commands';
 export * from './training';
 export * from './inference';
+export * from './stepthrough';

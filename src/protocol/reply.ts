@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'session',
   /** The model cannot answer this input (`infer`): `path` names the request field (`request.seed`) or `doc` for the graph, the message the character, token or node. */
   'inference',
+  /** A batch cannot be traced or a node's gradients checked (`trace.*`): `path` names the field (`data`, `node`) or `doc` for the graph. */
+  'trace',
   /** A bug in the host: the message says where. */
   'internal',
 ] as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GraphDocumentSchema } from '../graph/document';
 import { LANGUAGES } from './commands';
 import { INFERENCE_REQUESTS } from './inference';
+import { STEP_THROUGH_REQUESTS } from './stepthrough';
 import { SESSION_REQUESTS } from './training';
 
 /**
@@ -136,6 +137,8 @@ export const REQUESTS = {
   ...SESSION_REQUESTS,
   /** Running the graph on the person's own input (`infer`): see `./inference`. */
   ...INFERENCE_REQUESTS,
+  /** Stepping through one batch and checking one node's gradients (`trace.*`): see `./stepthrough`. */
+  ...STEP_THROUGH_REQUESTS,
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;

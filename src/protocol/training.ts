@@ -26,6 +26,7 @@ export const ConfigOverridesSchema = z.strictObject({
   clip: shape.clip.unwrap().nullable().optional(),
   tbptt: shape.tbptt.unwrap().nullable().optional(),
   pascanu: shape.pascanu.unwrap().nullable().optional(),
+  stateful: shape.stateful.unwrap().nullable().optional(),
   lrSchedule: shape.lrSchedule.unwrap().nullable().optional(),
 });
 export type ConfigOverridesPayload = z.input<typeof ConfigOverridesSchema>;
@@ -85,6 +86,8 @@ export const SESSION_REQUESTS = {
   'session.resume': { payload: SessionRefSchema, result: z.strictObject({ changed: z.boolean() }) },
   /** Stops after the current step (also while paused). */
   'session.stop': { payload: SessionRefSchema, result: z.strictObject({ changed: z.boolean() }) },
+  /** Stateful training: the next batch starts from the initial states; `changed` is false when no state was carried. */
+  'session.resetState': { payload: SessionRefSchema, result: z.strictObject({ changed: z.boolean() }) },
   /** The document the session started from, with the current trained weights (float32) and the resolved config. */
   'session.weights': { payload: SessionRefSchema, result: z.strictObject({ doc: GraphDocumentSchema, step: z.number().int().min(0) }) },
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;
@@ -92,7 +95,7 @@ export const SESSION_REQUESTS = {
 /** A typed array on the wire: little-endian base64 of its bytes. */
 const b64 = z.string().max(64 * 1024 * 1024);
 
-/** Characters of the base64 text of `n` float32 values. */
+/** Characters of the base64 text of `n` float32 (or other 4-byte) values. */
 const f32Base64Length = (n: number) => 4 * Math.ceil((n * 4) / 3);
 
 /**
@@ -116,6 +119,33 @@ export const AttentionWireSchema = z
   });
 export type AttentionWire = z.infer<typeof AttentionWireSchema>;
 
+/**
+ * One histogram of a parameter's values or gradient: `bins` equal-width bins over `[lo, hi]` (edges
+ * `lo + k·(hi − lo)/bins`), the counts as little-endian uint32 base64, and the values in no bin
+ * (NaN, ±Infinity). The counts' length is checked against `bins` here.
+ */
+export const HistogramWireSchema = z
+  .strictObject({
+    lo: z.number(),
+    hi: z.number(),
+    bins: z.number().int().min(1).max(256),
+    counts: z.string().max(2048),
+    nonFinite: z.number().int().min(0),
+  })
+  .superRefine((h, ctx) => {
+    if (!(h.hi > h.lo)) ctx.addIssue({ code: 'custom', path: ['hi'], message: `hi (${h.hi}) must be greater than lo (${h.lo})` });
+    if (h.counts.length !== f32Base64Length(h.bins)) ctx.addIssue({ code: 'custom', path: ['counts'], message: `counts must hold ${h.bins} uint32 values (one per bin)` });
+  });
+export type HistogramWire = z.infer<typeof HistogramWireSchema>;
+
+/** A trainable parameter's histograms at a recorded step: its values and (when taken) its gradient ∂L/∂θ. */
+export const ParamHistogramWireSchema = z.strictObject({
+  name: z.string().min(1).max(256),
+  values: HistogramWireSchema,
+  grads: HistogramWireSchema.optional(),
+});
+export type ParamHistogramWire = z.infer<typeof ParamHistogramWireSchema>;
+
 export const RecordWireSchema = z.strictObject({
   step: z.number().int(),
   T: z.number().int(),
@@ -131,6 +161,8 @@ export const RecordWireSchema = z.strictObject({
   zeroGradNodes: z.array(z.string()).optional(),
   /** Alignment matrices of the attention nodes (absent from older hosts and graphs without attention). */
   attention: z.array(AttentionWireSchema).optional(),
+  /** Per trainable parameter, histograms of its values and gradient (absent from older hosts). */
+  histograms: z.array(ParamHistogramWireSchema).max(4096).optional(),
 });
 
 /** One telemetry batch as it travels: the session's arrays as base64 (float64 for the loss and metrics). */
@@ -206,7 +238,7 @@ export interface TelemetryFrame {
 }
 
 /** Typed array → little-endian base64 (the platforms Unroll runs on are little-endian). */
-export function typedToBase64(a: Int32Array | Float64Array | Float32Array | Uint8Array): string {
+export function typedToBase64(a: Int32Array | Uint32Array | Float64Array | Float32Array | Uint8Array): string {
   return encodeBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
@@ -228,6 +260,10 @@ export const base64ToFloat32 = (text: string, what = 'values'): Float32Array => 
 export const base64ToInt32 = (text: string, what = 'values'): Int32Array => {
   const b = bytes(text, what, 4);
   return new Int32Array(b.buffer, b.byteOffset, b.length / 4);
+};
+export const base64ToUint32 = (text: string, what = 'values'): Uint32Array => {
+  const b = bytes(text, what, 4);
+  return new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
 };
 
 /** Decodes a telemetry message; throws naming the field when an array does not have `count` rows. */

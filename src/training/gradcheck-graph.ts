@@ -61,6 +61,8 @@ export interface GraphCheckOptions {
   readonly atol?: number;
   /** Most elements checked per tensor (default all). */
   readonly maxPerParam?: number;
+  /** Check only the parameters of these document nodes (a composite's id covers its inner weights); default every node. */
+  readonly nodes?: readonly string[];
 }
 
 export interface GraphCheckReport {
@@ -69,7 +71,7 @@ export interface GraphCheckReport {
   readonly pass: boolean;
 }
 
-/** Checks every parameter of `plan` at `weights` (changed only transiently) on `feed`. */
+/** Checks every parameter of `plan` (or of `options.nodes`) at `weights` (changed only transiently) on `feed`. */
 export function gradcheckGraph(plan: Plan, weights: WeightStore, feed: BatchFeed, rng: Rng, options: GraphCheckOptions = {}): GraphCheckReport {
   const h = options.h ?? 1e-6;
   const rtol = options.rtol ?? 1e-5;
@@ -81,7 +83,9 @@ export function gradcheckGraph(plan: Plan, weights: WeightStore, feed: BatchFeed
   const lossAt = () => exec.forward(0, feed.T, draws()).total;
   const origin = new Map(plan.ops.map((op) => [op.node, op.origin]));
   const params: ParamCheck[] = [];
+  const only = options.nodes === undefined ? undefined : new Set(options.nodes);
   for (const p of plan.params) {
+    if (only !== undefined && !only.has(origin.get(p.node) ?? p.node)) continue;
     const w = weights.get(p.name);
     const g = grads.get(p.name)!;
     let idx = Array.from({ length: w.length }, (_, i) => i);

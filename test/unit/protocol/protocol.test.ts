@@ -23,8 +23,11 @@ const echo = {
   'session.pause': async () => ok({ changed: false }),
   'session.resume': async () => ok({ changed: false }),
   'session.stop': async () => ok({ changed: false }),
+  'session.resetState': async () => ok({ changed: false }),
   'session.weights': async ({ sessionId }) => fail('not-found', `no session ${sessionId}`, 'sessionId'),
   infer: async () => fail('unsupported', 'no inference here'),
+  'trace.run': async () => fail('unsupported', 'no step-through here'),
+  'trace.gradcheck': async () => fail('unsupported', 'no gradient check here'),
 } satisfies RequestHandlers;
 
 describe('parsePayload', () => {
