@@ -103,6 +103,11 @@ export function paramLabel(name: string, language: string): string {
 
 /** The built-in examples (titles and descriptions come from the host in English), by example id. */
 export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
+  'kv-memory-babi': { title: '故事问答上的键值记忆网络', description: '每句话是一个记忆槽（词袋 + 新近度），问题经线性层成为查询；两跳读取 p = softmax(kᵀx)，x ← x + s，第二跳顺着物品找到拿走它的人。' },
+  'self-attention-encoder': { title: '加法问题上的自注意力编码器', description: '没有循环：线性嵌入 + 位置编码 + 单头自注意力，一次看到两个被标记的时间步，基线均方误差 1/6。' },
+  'elman-lm': { title: 'Elman 字符级语言模型', description: '普通 tanh 循环网络预测伊索寓言的下一个字符，可在推理面板中生成文本。' },
+  'seq2seq-context-reverse': { title: '序列到序列：上下文作初始状态并作每步输入（n→m）', description: '没有注意力的编码器–解码器。编码器在 τ 处的状态（上下文 C）既是解码器的初始状态 h0，又与每一步输入拼接：[y_{i−1}; C]。解码器只能从这一个向量回忆整个源序列，序列越长越难：可与注意力模板在较长序列上比较。' },
+  'seq2seq-attention-reverse': { title: '带注意力的序列到序列：反转序列（n→m）', description: '两条时间轴上的编码器–解码器。GRU 编码器读入源符号，其最后状态作为 GRU 解码器（h0）和延迟节点 s_{i−1} 的初始值；解码器每一步对全部编码器状态做加性注意力，并把上下文与上一个输出符号一起读入（教师强制），线性层预测反转序列的下一个符号或结束符。' },
   'elman-classifier': { title: 'Elman 循环神经网络分类器', description: '用基本运算搭建的 Elman 循环神经网络：延迟节点把 h 从第 t−1 步带到第 t 步，用交叉熵在类别编号上训练。' },
   'per-step-regression': { title: '逐时间步回归', description: '没有循环：在序列的每个时间步上应用 Linear → Tanh → Linear，用均方误差训练。' },
   'elman-adding': { title: '加法问题上的 Elman 循环神经网络', description: '普通 tanh 循环神经网络读入 30 步（数值，标记）对，预测两个被标记数值之和。' },
@@ -131,6 +136,22 @@ export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
   'bilstm-parity': {
     title: '双向 LSTM 奇偶分类器',
     description: '双向 LSTM 正向和反向读入一串比特；其 final 输出把正向单元的最后状态与反向单元在第一步的状态拼接为 [h→_τ; h←_1]。线性层据此用交叉熵判断奇偶；随机猜测的损失为 ln 2 ≈ 0.693。',
+  },
+  'lstm-classifier': {
+    title: 'LSTM 情感分类器（n→1）',
+    description: '单词编号 → 嵌入 → LSTM → 最后一步 → 线性层 → 交叉熵：LSTM 读完整个短句，用最后一个词处的状态判断负面、中性或正面。类别是情感词之和的符号，前面的 “very” 使其加倍，“not” 使其取反，没有哪一个词能单独决定类别。三类等可能：瞎猜得分 ln 3 ≈ 1.10，准确率 1/3。',
+  },
+  'gru-tagger': {
+    title: '从左到右的 GRU 词性标注器（n→n）',
+    description: '单词编号 → 嵌入 → GRU → 线性层 → 每一步的交叉熵：为每个词标注 DET、ADJ、NOUN 或 VERB。像 “record” 这样的词后接限定词或形容词时是动词，否则是名词；从左到右的 GRU 还没读到下一个词，只能猜，准确率最多约 90 %。可与双向 LSTM 标注器比较。只看单词本身、对歧义词瞎猜，每个词得分 0.3·ln 2 ≈ 0.21。',
+  },
+  'bilstm-tagger': {
+    title: '双向 LSTM 词性标注器（n→n）',
+    description: '单词编号 → 嵌入 → 双向 LSTM → 线性层 → 每一步的交叉熵。每一步把正向状态（已读的词）和反向状态（后面的词）拼接为 [h→_t; h←_t]，所以取决于下一个词的标签（“record” 在限定词或形容词前是动词，否则是名词）和取决于上一个词的标签一样容易判断。它接近 100 %，而从左到右的 GRU 标注器停在约 90 %。只看单词本身每个词得分 0.3·ln 2 ≈ 0.21。',
+  },
+  'seq2seq-date': {
+    title: '带注意力的序列到序列：日期格式转换（n→m）',
+    description: '字符级编码器–解码器加注意力，把 “25 Nov 2026”、“November 25, 2026” 或 “25/11/2026” 改写为 “2026-11-25”，再输出结束符。GRU 编码器读入源字符，其最后状态作为 GRU 解码器和延迟节点 s_{i−1} 的初始值。解码器在每个输出字符处对编码器状态做注意力（日、月、年在各格式中位置不同），并把上下文与上一个输出一起读入（教师强制）。只知道格式、看不到源文本，每个日期得分约 12.4 奈特。',
   },
 };
 
