@@ -103,6 +103,7 @@ export function paramLabel(name: string, language: string): string {
 
 /** The built-in examples (titles and descriptions come from the host in English), by example id. */
 export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
+  'deep-transition-rnn': { title: '带捷径的深层转移循环网络（加法问题）', description: '用基本运算搭建的深层转移：在 h_{t−1} 与 h_t 之间加一层 MLP，z_t = tanh(W₁ [x_t; h_{t−1}] + b₁)，h_t = tanh(W₂ z_t + b₂ + h_{t−1})；捷径把 h_{t−1} 绕过 MLP 加回来，让梯度沿时间有短路径可走。在 15 步上均方误差远低于基线 1/6。' },
   'kv-memory-babi': { title: '故事问答上的键值记忆网络', description: '每句话是一个记忆槽（词袋 + 新近度），问题经线性层成为查询；两跳读取 p = softmax(kᵀx)，x ← x + s，第二跳顺着物品找到拿走它的人。' },
   'self-attention-encoder': { title: '加法问题上的自注意力编码器', description: '没有循环：线性嵌入 + 位置编码 + 单头自注意力，一次看到两个被标记的时间步，基线均方误差 1/6。' },
   'elman-lm': { title: 'Elman 字符级语言模型', description: '普通 tanh 循环网络预测伊索寓言的下一个字符，可在推理面板中生成文本。' },

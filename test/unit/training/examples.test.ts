@@ -14,6 +14,7 @@ describe('examples/', () => {
     expect(files.sort()).toEqual([
       'bilstm-parity.unroll.json',
       'bilstm-tagger.unroll.json',
+      'deep-transition-rnn.unroll.json',
       'elman-adding.unroll.json',
       'elman-classifier.unroll.json',
       'elman-lm.unroll.json',
