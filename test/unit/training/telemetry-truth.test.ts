@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createSession, type TelemetryBatch } from '../../../src/training';
 import type { Recording } from '../../../src/training/telemetry';
 import { createBackend } from '../../../kernels';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { restore } from '../../../src/graph/restore';
 import { addingDoc, type Doc } from './fixtures';
 
 /**
@@ -65,5 +68,33 @@ describe('recorded telemetry equals the reference backend’s', () => {
         expect(worstSeen).toBeGreaterThan(0);
       });
     }
+  }
+
+  for (const backend of ['f32', 'gpujs:webasm']) {
+    it(`an encoder–decoder on ${backend}: attention weights, decoder and encoder ‖∂L/∂h_t‖, relative error < 1e-4`, async () => {
+      const r = restore(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'seq2seq-attention-reverse.unroll.json'), 'utf8'));
+      if (!r.ok) throw new Error('example does not restore');
+      const doc = { ...r.doc, training: { ...r.doc.training!, steps: 4, batchSize: 8 } };
+      const [ref, got] = await Promise.all([recordsOf(doc, 'reference'), recordsOf(doc, backend)]);
+      expect(got.map((x) => x.step)).toEqual(ref.map((x) => x.step));
+      let worst = 0;
+      ref.forEach((rr, k) => {
+        const g = got[k];
+        expect(rr.attention?.length).toBe(1);
+        const a = rr.attention![0];
+        const b = g.attention!.find((x) => x.node === a.node)!;
+        expect(b.shape).toEqual(a.shape);
+        expect(a.shape[0]).toBeGreaterThan(1);
+        const w = worstRelative(b.alpha, a.alpha);
+        expect(w, `alpha step ${rr.step}`).toBeLessThan(1e-4);
+        worst = Math.max(worst, w);
+        for (const n of rr.gradNorms) {
+          const m = g.gradNorms.find((x) => x.name === n.name)!;
+          expect(worstRelative(m.perStep, n.perStep), `${n.name} step ${rr.step}`).toBeLessThan(1e-4);
+        }
+        expect(rr.gradNorms.map((n) => n.name).sort()).toEqual(['dec', 'enc']);
+      });
+      expect(worst).toBeGreaterThan(0);
+    });
   }
 });
