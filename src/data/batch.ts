@@ -12,7 +12,8 @@
  * `yIn[b,0]` = the start token, `yIn[b,i] = y[b,i−1]`. Padded target steps hold 0 in `y` and `yIn`.
  *
  * Extra inputs (`extra`, described by `spec.extra`): arrays beside `x`, each fed to the Input node
- * whose id is its key — e.g. a memory network's question vector (B,D) beside its story slots `x`.
+ * whose id is its key — e.g. a memory network's question vector (B,D) beside its story slots `x`, or
+ * an n→m decoder's stop targets (B,T',1) on the target axis (`axis: 'target'`).
  */
 import { DataError } from './errors';
 
@@ -44,18 +45,20 @@ export interface IOSpec {
   readonly decoderInput?: { readonly size: number; readonly start: number };
   /** The loss the task is meant for (models.md "Outputs and losses"). */
   readonly loss: 'mse' | 'ce' | 'bce';
-  /** Inputs beside `x`, by the id of the Input node each feeds (on the source axis). */
+  /** Inputs beside `x`, by the id of the Input node each feeds. */
   readonly extra?: Readonly<Record<string, ExtraSide>>;
 }
 
-/** An input beside `x`: a vector per sample or a sequence on the source axis, real or ids. */
+/** An input beside `x`: a vector per sample or a sequence (on the source axis, or an n→m target axis), real or ids. */
 export interface ExtraSide extends IOSide {
   readonly role: 'vector' | 'sequence';
+  /** A sequence's time axis: `target` puts it on the n→m decoder axis (T', τ'_b); absent = source. */
+  readonly axis?: 'source' | 'target';
 }
 
 /**
  * The data of an extra input: vector real (B,D), vector index (B), sequence real (B,T,D), sequence
- * index (B,T); padded steps hold 0.
+ * index (B,T) — T' in place of T for a sequence on the target axis; padded steps hold 0.
  */
 export interface ExtraInput extends ExtraSide {
   readonly data: Float32Array | Int32Array;
@@ -141,6 +144,17 @@ export function specProblems(spec: IOSpec): string[] {
   return out;
 }
 
+/** Extras on the target axis must be sequences of an n→m spec (a vector has no time axis). */
+function extraSpecProblems(spec: IOSpec): string[] {
+  const out: string[] = [];
+  for (const [name, side] of Object.entries(spec.extra ?? {})) {
+    if (side.axis !== 'target') continue;
+    if (side.role !== 'sequence') out.push(`extra input "${name}" is a vector on the target axis; only a sequence has a time axis (drop its axis)`);
+    else if (spec.mapping !== 'n-m') out.push(`extra input "${name}" is on the target axis, but a ${spec.mapping} spec has only the source axis`);
+  }
+  return out;
+}
+
 /**
  * yIn: (B,T') the teacher-forced decoder inputs of class-id targets `y` (B,T'): `start` at i = 0,
  * `y[b,i−1]` after, 0 past τ'_b.
@@ -158,10 +172,11 @@ export function teacherForced(y: Int32Array, lengths: Int32Array, T1: number, st
   return yIn;
 }
 
-/** The shape of an extra input's data for `B` samples of T steps. */
-export function extraShape(side: ExtraSide, B: number, T: number): number[] {
+/** The shape of an extra input's data for `B` samples of T steps (T' on the target axis). */
+export function extraShape(side: ExtraSide, B: number, T: number, targetT?: number): number[] {
   const perStep = side.dtype === 'real' ? [side.size] : [];
-  return side.role === 'vector' ? [B, ...perStep] : [B, T, ...perStep];
+  const steps = side.axis === 'target' ? (targetT ?? 0) : T;
+  return side.role === 'vector' ? [B, ...perStep] : [B, steps, ...perStep];
 }
 
 /** The shape of `x` for a spec and batch size. */
@@ -229,7 +244,7 @@ export function padTokens(seqs: readonly ArrayLike<number>[], T?: number): { tok
  * `1[t ≤ τ_b]`, class ids in range. Returns the problems found (empty when the batch is well formed).
  */
 export function batchProblems(batch: Batch, spec: IOSpec): string[] {
-  const out: string[] = specProblems(spec);
+  const out: string[] = [...specProblems(spec), ...extraSpecProblems(spec)];
   if (out.length > 0) return out;
   const { B, T } = batch;
   if (T !== spec.steps) out.push(`T is ${T}, the spec says ${spec.steps}`);
@@ -273,7 +288,11 @@ function extraProblems(batch: Batch, spec: IOSpec): string[] {
       out.push(`extra input "${name}" is a ${e.role} (${e.dtype}, size ${e.size}), the spec says a ${side.role} (${side.dtype}, size ${side.size})`);
       continue;
     }
-    const shape = extraShape(side, batch.B, batch.T);
+    if ((e.axis ?? 'source') !== (side.axis ?? 'source')) {
+      out.push(`extra input "${name}" is on the ${e.axis ?? 'source'} axis, the spec says the ${side.axis ?? 'source'} axis`);
+      continue;
+    }
+    const shape = extraShape(side, batch.B, batch.T, batch.target?.T);
     const n = shape.reduce((a, d) => a * d, 1);
     const type = side.dtype === 'real' ? Float32Array : Int32Array;
     if (!(e.data instanceof type) || e.data.length !== n) out.push(`extra input "${name}" must be a ${type.name} of ${n} values [${shape.join(', ')}]`);

@@ -11,12 +11,14 @@ import type { Rng } from './rng';
  * engine for training and inference at the price of O(n²) steps for n tokens (sequences here are
  * short). Three choices of the next token: greedy (arg-max, ties to the lowest id), sampling from
  * `softmax(o / temperature)` with the run's seeded generator, and beam search (encoder–decoder only).
+ * An encoder–decoder's output ends (models.md "n→m"): at an end token, after the step whose stop unit
+ * `σ(w_sᵀ s_i + b_s)` exceeds a threshold, or after a length predicted from the source.
  */
 
 export type DecodeErrorCode =
   /** The plan lacks what decoding needs (an Input, a logits value, a target axis). */
   | 'decode-bad-graph'
-  /** Bad options: token ids outside the vocabulary, a temperature ≤ 0, a beam width < 1, a length < 1. */
+  /** Bad options: token ids outside the vocabulary, a temperature ≤ 0, a beam width < 1, a length < 1, a threshold outside (0, 1). */
   | 'decode-bad-options';
 
 export class DecodeError extends Error {
@@ -31,13 +33,22 @@ export class DecodeError extends Error {
 
 export type Choice = { readonly kind: 'greedy' } | { readonly kind: 'sample'; readonly temperature: number; readonly rng: Rng };
 
+/** Why decoding stopped: the end token, the stop unit, the predicted length, or the length limit. */
+export type StopReason = 'end' | 'stop' | 'length' | 'limit';
+
 export interface Decoded {
   /** The generated ids (the end token, when reached, included). */
   readonly tokens: number[];
   /** Σ log p of the chosen tokens under the model (temperature 1). */
   readonly logProb: number;
-  /** Whether it stopped at the end token (else at the length limit). */
+  /** Whether the model ended the output itself (end token, stop unit or predicted length), not the length limit. */
   readonly ended: boolean;
+  /** translate: why it stopped. */
+  readonly by?: StopReason;
+  /** translate with a stop unit: `σ(logit)` at each decoded step. */
+  readonly stopP?: number[];
+  /** translate with a predicted length: the prediction `scale · v` before rounding. */
+  readonly predictedLength?: number;
 }
 
 /** The value the loss reads as logits: the input `logits` of the (first) CrossEntropy loss. */
@@ -154,19 +165,45 @@ export interface TranslateOptions {
   /** The target-axis Input that takes the previous token `y_{i−1}` (ids). */
   readonly decoderInput: string;
   readonly start: number;
-  readonly end: number;
+  /** The end token: a hypothesis that emits it ends (absent: the output has no end token). */
+  readonly end?: number;
   readonly maxLength: number;
+  /**
+   * A stop unit: `value`, its logit per target step `(B,T',1)`; a hypothesis ends after the step i
+   * where `σ(logit_i) > threshold` (default 0.5), token i included.
+   */
+  readonly stop?: { readonly value: string; readonly threshold?: number };
+  /**
+   * A predicted length: `value`, a vector `(B,1)` read from the source side; exactly
+   * `clamp(round(scale · v), 1, maxLength)` tokens are decoded (`scale` default 1), and the end
+   * token is not consulted.
+   */
+  readonly length?: { readonly value: string; readonly scale?: number };
 }
 
 interface Beam {
   readonly tokens: number[];
   readonly logProb: number;
+  readonly stopP: number[];
+  readonly by?: StopReason;
 }
+
+/** The plan value `id`, checked to be a per-step value on the target axis (stop) or a vector (length) of one unit. */
+function endValue(plan: Plan, id: string, what: 'stop' | 'length'): void {
+  const v = plan.buffers.find((b) => b.id === id);
+  if (v === undefined) throw new DecodeError('decode-bad-graph', `there is no value "${id}" to read the ${what === 'stop' ? 'stop unit' : 'predicted length'} from; name an output port as <node>.<port>`);
+  if (v.dim !== 1) throw new DecodeError('decode-bad-graph', `the ${what === 'stop' ? 'stop unit' : 'predicted length'} "${id}" has ${v.dim} units; it needs one (a Linear with 1 unit)`);
+  if (what === 'stop' && !(v.perStep && v.axis === 1)) throw new DecodeError('decode-bad-graph', `the stop unit "${id}" must give one logit per target (decoder) step; read it from the decoder's state`);
+  if (what === 'length' && v.perStep) throw new DecodeError('decode-bad-graph', `the predicted length "${id}" must be one value per sequence (a vector); read it from the encoder's final state`);
+}
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /**
  * Encoder–decoder inference for one source sequence: greedy or sampled (`choice`), or beam search
- * with `beam` > 1 hypotheses (ranked by Σ log p; the best finished one, or the best unfinished at
- * the length limit). The decoder's first input is `start`; decoding stops at `end`.
+ * with `beam` > 1 hypotheses (ranked by Σ log p of their tokens; the best finished one, or the best
+ * unfinished at the length limit). The decoder's first input is `start`; a hypothesis ends at `end`,
+ * when its stop unit fires (`stop`), or at the predicted length (`length`).
  */
 export function translate(exec: Executor, options: TranslateOptions & ({ readonly choice: Choice } | { readonly beam: number })): Decoded {
   const { plan } = exec;
@@ -175,8 +212,21 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
   if (dec.dtype !== 'index') throw new DecodeError('decode-bad-graph', `Input "${dec.node}" takes real values; the decoder is fed its previous token, so it needs an Input of ids`);
   const V = dec.size;
   checkId(options.start, V, 'start token');
-  checkId(options.end, V, 'end token');
+  if (options.end !== undefined) checkId(options.end, V, 'end token');
   if (!(Number.isInteger(options.maxLength) && options.maxLength >= 1)) throw new DecodeError('decode-bad-options', `the length limit must be ≥ 1, got ${options.maxLength}`);
+  const { stop, length } = options;
+  if (stop !== undefined && length !== undefined) throw new DecodeError('decode-bad-options', 'give a stop unit or a predicted length, not both: each decides alone where the output ends');
+  const threshold = stop?.threshold ?? 0.5;
+  if (stop !== undefined) {
+    endValue(plan, stop.value, 'stop');
+    if (!(threshold > 0 && threshold < 1)) throw new DecodeError('decode-bad-options', `the stop threshold must lie in (0, 1), got ${threshold}`);
+  }
+  const scale = length?.scale ?? 1;
+  if (length !== undefined) {
+    endValue(plan, length.value, 'length');
+    if (!(Number.isFinite(scale) && scale > 0)) throw new DecodeError('decode-bad-options', `the length scale must be a finite number > 0, got ${scale}`);
+  }
+  const end = length === undefined ? options.end : undefined;
   const width = src.dtype === 'index' ? 1 : src.size;
   const T = options.source.values.length / width;
   if (!(Number.isInteger(T) && T >= 1)) throw new DecodeError('decode-bad-options', `the source has ${options.source.values.length} values, not a positive multiple of ${width}`);
@@ -187,9 +237,11 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
   const choice: Choice = 'choice' in options ? options.choice : { kind: 'greedy' };
   if (choice.kind === 'sample' && !(choice.temperature > 0)) throw new DecodeError('decode-bad-options', `the temperature must be > 0, got ${choice.temperature}`);
 
-  let beams: Beam[] = [{ tokens: [], logProb: 0 }];
+  let beams: Beam[] = [{ tokens: [], logProb: 0, stopP: [] }];
   const finished: Beam[] = [];
-  for (let i = 0; i < options.maxLength && beams.length > 0; i++) {
+  let limit = options.maxLength;
+  let predictedLength: number | undefined;
+  for (let i = 0; i < limit && beams.length > 0; i++) {
     const B = beams.length;
     const T1 = i + 1;
     const feeds = zeroFeeds(plan, new Set([src.node, dec.node]), B, T, T1);
@@ -212,31 +264,44 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
     const C = o.shape[2];
     // output class k is decoder id k; the decoder may take more ids than the output has classes (a start token it never predicts)
     if (C > V) throw new DecodeError('decode-bad-graph', `the model's output has ${C} classes but the decoder's Input takes only ${V} token ids; every class must be an id it can be fed back`);
+    if (length !== undefined && i === 0) {
+      // the length depends on the source only: read it once; n tokens end every hypothesis
+      predictedLength = scale * exec.value(length.value).data[0]; // (B,1)
+      const n = Math.round(predictedLength);
+      limit = Math.min(options.maxLength, Math.max(1, Number.isFinite(n) ? n : 1));
+    }
+    // a stop unit reads s_i, which depends on the prefix only: it ends every continuation of its beam
+    const stopLogits = stop === undefined ? undefined : exec.value(stop.value).data; // (B,T',1)
+    const lastStep = i + 1 === limit;
+    const byLength: StopReason | undefined = length === undefined || !lastStep ? undefined : predictedLength! >= options.maxLength + 0.5 ? 'limit' : 'length';
     const candidates: Beam[] = [];
     beams.forEach((beam, b) => {
       const off = (b * T1 + i) * C;
       const lp = logSoftmax(o.data, off, C);
-      if (K === 1) {
-        const next = choose(lp, o.data, off, choice);
-        candidates.push({ tokens: [...beam.tokens, next], logProb: beam.logProb + lp[next] });
-        return;
-      }
+      const pStop = stopLogits === undefined ? undefined : sigmoid(stopLogits[b * T1 + i]);
+      const stopP = pStop === undefined ? beam.stopP : [...beam.stopP, pStop];
+      const extend = (k: number): Beam => {
+        const by = k === end ? 'end' : pStop !== undefined && pStop > threshold ? 'stop' : byLength;
+        return { tokens: [...beam.tokens, k], logProb: beam.logProb + lp[k], stopP, ...(by === undefined ? {} : { by }) };
+      };
+      if (K === 1) return void candidates.push(extend(choose(lp, o.data, off, choice)));
       const order = Array.from({ length: C }, (_, k) => k).sort((a, c) => lp[c] - lp[a] || a - c);
-      for (const k of order.slice(0, K)) candidates.push({ tokens: [...beam.tokens, k], logProb: beam.logProb + lp[k] });
+      for (const k of order.slice(0, K)) candidates.push(extend(k));
     });
     // the K best continuations; those that end leave the beam, which narrows by as many
     candidates.sort((a, c) => c.logProb - a.logProb);
     const next: Beam[] = [];
     for (const c of candidates) {
       if (next.length + finished.length >= K) break;
-      if (c.tokens[c.tokens.length - 1] === options.end) finished.push(c);
+      if (c.by !== undefined) finished.push(c);
       else next.push(c);
     }
     beams = next;
   }
+  const extras = (b: Beam) => ({ ...(stop === undefined ? {} : { stopP: b.stopP }), ...(predictedLength === undefined ? {} : { predictedLength }) });
   const best = [...finished].sort((a, c) => c.logProb - a.logProb)[0];
-  if (best !== undefined) return { tokens: best.tokens, logProb: best.logProb, ended: true };
+  if (best !== undefined) return { tokens: best.tokens, logProb: best.logProb, ended: best.by !== 'limit', by: best.by!, ...extras(best) };
   const open = [...beams].sort((a, c) => c.logProb - a.logProb)[0];
   if (open === undefined) throw new ExecError('exec-not-ready', 'decoding produced no hypothesis');
-  return { tokens: open.tokens, logProb: open.logProb, ended: false };
+  return { tokens: open.tokens, logProb: open.logProb, ended: false, by: 'limit', ...extras(open) };
 }

@@ -66,8 +66,8 @@ export interface BindNames {
  * `yIn` to the Input `y_in` — without that id, the one other target-axis Input — and gives the
  * target axis (T', τ'_b). A graph with target-axis Inputs needs an n→m batch, and the other way round.
  *
- * A batch's extra inputs (`batch.extra`) feed the source-axis Inputs of the same ids; those Inputs
- * take neither `x` nor `y`.
+ * A batch's extra inputs (`batch.extra`) feed the Inputs of the same ids, on the source axis or —
+ * for an extra with `axis: 'target'` — on the target axis; those Inputs take neither `x`, `y` nor `yIn`.
  */
 export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): BatchFeed {
   const ids = plan.inputs.map((i) => i.node);
@@ -93,7 +93,12 @@ export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): Batc
     const reserved = ['x', 'y', 'y_in', names.x, names.y, names.yIn];
     if (reserved.includes(id)) throw new BindError('bind-ambiguous', id, `the data's extra input "${id}" has the id of the Input that takes the batch's x, y or yIn; give the extra input another id`);
     if (!ids.includes(id)) throw new BindError('bind-missing', id, `the data gives ${what}, but the graph has no Input node "${id}"; add an Input with id "${id}", role ${e.role}, dtype ${e.dtype}, size ${e.size}`);
-    if (onTarget.includes(id)) throw new BindError('bind-mismatch', id, `Input "${id}" takes ${what}, which lives on the source time axis, but it is on the target (decoder) axis; set its axis to source`);
+    const wantTarget = e.axis === 'target';
+    if (wantTarget && !twoAxes) throw new BindError('bind-mismatch', id, `the data's ${what.slice(3)} lives on a target (decoder) time axis, but the batch has none (target T', lengths τ'_b); give the batch its target axis`);
+    if (onTarget.includes(id) !== wantTarget) {
+      const [axis, is] = wantTarget ? ['target (decoder)', 'source'] : ['source', 'target (decoder)'];
+      throw new BindError('bind-mismatch', id, `Input "${id}" takes ${what}, which lives on the ${axis} time axis, but it is on the ${is} axis; set its axis to ${wantTarget ? 'target' : 'source'}`);
+    }
   }
   const main = ids.filter((i) => !extraIds.includes(i));
   const explicit = (role: keyof BindNames): string | undefined => {
@@ -113,7 +118,7 @@ export function bindBatch(plan: Plan, batch: Batch, names: BindNames = {}): Batc
     throw new BindError(candidates.length === 0 ? 'bind-missing' : 'bind-ambiguous', undefined, `cannot tell which Input takes the batch's ${role} (${rule}): ${why}; name that Input "${role}"`);
   };
   const withExtra = (feed: BatchFeed): BatchFeed => ({ ...feed, feeds: { ...feed.feeds, ...Object.fromEntries(extraIds.map((id) => [id, extra[id].data])) } });
-  if (twoAxes) return withExtra(bindTwoAxes(plan, batch, onTarget, pick, explicit));
+  if (twoAxes) return withExtra(bindTwoAxes(plan, batch, onTarget.filter((i) => !extraIds.includes(i)), pick, explicit));
   const x = pick('x', main);
   const feeds: Record<string, FeedArray> = { [x]: batch.x };
   if (main.length > 1 || targetOf.size > 0) {
