@@ -147,7 +147,7 @@ export function Answer({ r }: { r: InferResult }) {
         <>
           <TokenText tokens={r.tokens} {...(r.mode === 'generate' ? { prefix: r.input } : {})} />
           <div className="muted" data-testid="inference-logprob" data-logprob={String(r.logProb)}>
-            {t(r.ended ? 'inference.logProbEnded' : 'inference.logProb', { logProb: r.logProb.toFixed(3), n: r.tokens.length })}
+            {t(r.mode === 'translate' && r.by === 'stop' ? 'inference.logProbStopped' : r.mode === 'translate' && r.by === 'length' ? 'inference.logProbLength' : r.ended ? 'inference.logProbEnded' : 'inference.logProb', { logProb: r.logProb.toFixed(3), n: r.tokens.length })}
           </div>
           {r.mode === 'translate' && r.attention.map((a) => <Alignment key={a.node} a={a} input={r.input} output={r.tokens} />)}
         </>

@@ -6,7 +6,7 @@ import { graphSignature } from '../training/actions';
 import { runInferenceRequest } from './actions';
 import { Answer } from './Answer';
 import { useInference, type InferenceForm } from './inferenceStore';
-import { exampleInput, TEXT_FIELD } from './request';
+import { exampleCondition, exampleInput, TEXT_FIELD } from './request';
 import './inference.css';
 
 /**
@@ -35,14 +35,20 @@ export function InferencePanel() {
   const input = graph.ok ? graph.plan.inputs.find((i) => i.node === graph.setup.input) : undefined;
   const example = setup === undefined || input === undefined ? '' : exampleInput(setup, input.size, input.dtype === 'index', task);
   const field = setup === undefined ? undefined : TEXT_FIELD[setup.mode];
+  // The values of the graph's vector Inputs: a forecast's conditioning vector (1→n), a memory network's question.
+  const conditions = setup?.mode === 'forecast' || setup?.mode === 'classify' ? (setup.conditions ?? []) : [];
+  const conditionExample = useMemo(() => (conditions.length === 0 ? '' : exampleCondition(conditions, task)), [conditions, task]);
 
   // An empty input takes the graph's example, so Run works at once.
   useEffect(() => {
     if (field !== undefined && useInference.getState().form[field] === '') useInference.getState().setForm({ [field]: example });
   }, [field, example]);
+  useEffect(() => {
+    if (conditionExample !== '' && useInference.getState().form.condition === '') useInference.getState().setForm({ condition: conditionExample });
+  }, [conditionExample]);
 
   const run = () => {
-    if (setup !== undefined) void runInferenceRequest(setup.mode);
+    if (setup !== undefined) void runInferenceRequest(setup);
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -86,6 +92,12 @@ export function InferencePanel() {
             {t(`inference.${field!}`)}
             <textarea rows={graph.setup.mode === 'translate' ? 1 : 3} value={form[field!] as string} placeholder={example} onChange={(e) => setForm({ [field!]: e.target.value })} onKeyDown={onKey} spellCheck={false} data-testid="inference-text" />
           </label>
+          {conditions.length > 0 && (
+            <label className={`infer-field infer-input${wrong('condition')}`}>
+              {t('inference.condition', { inputs: conditions.map((c) => `"${c.node}" (${c.dtype === 'index' ? 1 : c.size})`).join(', ') })}
+              <input type="text" value={form.condition} placeholder={conditionExample} onChange={(e) => setForm({ condition: e.target.value })} onKeyDown={onKey} spellCheck={false} data-testid="inference-condition" />
+            </label>
+          )}
           <div className="infer-controls">
             {graph.setup.mode === 'generate' && number('length', 1)}
             {graph.setup.mode === 'translate' && number('maxLength', 1)}

@@ -21,10 +21,10 @@ export function usableSession(): string | undefined {
   return graphSignature(useApp.getState().doc) === run.signature ? run.id : undefined;
 }
 
-export async function runInferenceRequest(mode: InferenceSetup['mode']): Promise<boolean> {
+export async function runInferenceRequest(setup: Pick<InferenceSetup, 'mode' | 'conditions'>): Promise<boolean> {
   const s = useInference.getState();
   if (s.running) return false;
-  const built = buildRequest(mode, s.form, Math.floor(Math.random() * 2 ** 32));
+  const built = buildRequest(setup.mode, s.form, Math.floor(Math.random() * 2 ** 32), (setup.conditions?.length ?? 0) > 0);
   if (!built.ok) {
     s.setOutcome(undefined, { message: t('inference.badNumber', { field: t(`inference.${built.field}`), limit: built.limit }), path: built.field });
     return false;

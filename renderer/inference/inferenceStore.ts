@@ -13,6 +13,8 @@ export interface InferenceForm {
   readonly source: string;
   readonly input: string;
   readonly series: string;
+  /** forecast: the values of the graph's vector Inputs (a conditioning vector), numbers in order. */
+  readonly condition: string;
   /** generate: tokens to add; forecast: steps to predict; translate: the length limit. */
   readonly length: string;
   readonly steps: string;
@@ -47,6 +49,7 @@ export const INITIAL_FORM: InferenceForm = {
   source: '',
   input: '',
   series: '',
+  condition: '',
   length: '100',
   steps: '20',
   maxLength: '20',

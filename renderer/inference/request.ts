@@ -1,6 +1,7 @@
 import type { TaskInstance } from '../../src/data/task';
-import type { InferenceSetup } from '../../src/engine/inference';
+import type { ConditionInput, InferenceSetup } from '../../src/engine/inference';
 import { isCharVocabulary } from '../../src/engine/inference-text';
+import { createRng } from '../../src/engine/rng';
 import { MAX_BEAM, MAX_INFER_LENGTH, MAX_TRANSLATE_LENGTH, type InferRequest } from '../../src/protocol';
 import type { InferenceForm } from './inferenceStore';
 
@@ -16,8 +17,12 @@ function int(text: string, lo: number, hi: number): number | undefined {
   return Number.isInteger(v) && v >= lo && v <= hi ? v : undefined;
 }
 
-/** The request of the graph's mode from the form; an out-of-range number names its field and its upper limit. */
-export function buildRequest(mode: InferenceSetup['mode'], form: InferenceForm, sampleSeed: number): BuiltRequest {
+/**
+ * The request of the graph's mode from the form; an out-of-range number names its field and its
+ * upper limit. `conditioned`: the graph has vector Inputs (`setup.conditions`), so a forecast sends
+ * the typed condition.
+ */
+export function buildRequest(mode: InferenceSetup['mode'], form: InferenceForm, sampleSeed: number, conditioned = false): BuiltRequest {
   const sampling = form.sample ? { temperature: form.temperature, sampleSeed } : {};
   switch (mode) {
     case 'generate': {
@@ -33,11 +38,11 @@ export function buildRequest(mode: InferenceSetup['mode'], form: InferenceForm, 
       return { ok: true, request: { mode, source: form.source, maxLength, ...(beam > 1 ? { beam } : sampling) } };
     }
     case 'classify':
-      return { ok: true, request: { mode, input: form.input } };
+      return { ok: true, request: { mode, input: form.input, ...(conditioned ? { condition: form.condition } : {}) } };
     case 'forecast': {
       const steps = int(form.steps, 1, MAX_INFER_LENGTH);
       if (steps === undefined) return { ok: false, field: 'steps', limit: MAX_INFER_LENGTH };
-      return { ok: true, request: { mode, series: form.series, steps } };
+      return { ok: true, request: { mode, series: form.series, steps, ...(conditioned ? { condition: form.condition } : {}) } };
     }
   }
 }
@@ -62,10 +67,33 @@ export function exampleInput(setup: InferenceSetup, inputSize: number, inputIsIn
     case 'translate':
       return inputIsIndex ? tokens(symbols, inputSize, 5) : '0.5; 0.1; 0.9';
     case 'forecast':
+      // A conditioned model (1→n) generates from its vector, starting from a zero previous value y_0.
+      if (setup.conditions !== undefined && setup.conditions.length > 0) return Array.from({ length: inputSize }, () => '0').join(', ');
       return Array.from({ length: 24 }, (_, t) => Array.from({ length: inputSize }, (_, j) => Math.sin(0.4 * t + j).toFixed(2)).join(', ')).join(inputSize === 1 ? ' ' : '\n');
     case 'classify':
       if (inputIsIndex) return tokens(symbols, inputSize, 6);
       if (inputSize === 1) return '1 0 1 1 0 1';
       return Array.from({ length: 6 }, (_, t) => Array.from({ length: inputSize }, (_, j) => (j === 0 ? ((t * 37) % 10) / 10 : t === 1 || t === 4 ? 1 : 0)).join(', ')).join('\n');
   }
+}
+
+const short = (v: number): string => String(Number(v.toFixed(2)));
+
+/**
+ * An example condition: the vector of one sample of the document's task (seed 1) for each Input
+ * the task feeds with the same role, dtype and size (a wave's description), zeros for the others.
+ */
+export function exampleCondition(conditions: readonly ConditionInput[], task: TaskInstance | undefined): string {
+  const fits = (c: ConditionInput) => {
+    const side = task?.spec.extra?.[c.node];
+    return side !== undefined && side.role === 'vector' && side.dtype === c.dtype && side.size === c.size;
+  };
+  const sample = conditions.some(fits) ? task!.batch(createRng(1), 1).extra : undefined;
+  return conditions
+    .flatMap((c) => {
+      const data = fits(c) ? sample?.[c.node]?.data : undefined;
+      if (data !== undefined) return Array.from(data, short);
+      return c.dtype === 'index' ? ['0'] : Array.from({ length: c.size }, () => '0');
+    })
+    .join(', ');
 }

@@ -15,8 +15,9 @@ import { REVERSE } from './tasks/reverse';
 import { SINE } from './tasks/sine';
 import { SORT } from './tasks/sort';
 import { TAGGING } from './tasks/tagging';
+import { WAVE } from './tasks/wave';
 
-export const TASKS: readonly TaskDef<any>[] = [ADDING, COPY, SINE, PARITY, CHARLM, CLASSIFY, TAGGING, REVERSE, SORT, DATE, BABI];
+export const TASKS: readonly TaskDef<any>[] = [ADDING, COPY, SINE, PARITY, CHARLM, CLASSIFY, TAGGING, REVERSE, SORT, DATE, BABI, WAVE];
 
 const byId = new Map<string, TaskDef<any>>(TASKS.map((t) => [t.id, t]));
 

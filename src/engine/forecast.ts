@@ -35,6 +35,11 @@ export interface ForecastOptions {
   readonly series: ArrayLike<number>;
   /** How many steps to predict beyond the series. */
   readonly steps: number;
+  /**
+   * One sample's values for vector Inputs, fed unchanged to every run: a conditioning vector (1→n,
+   * e.g. the description of the wave to generate). Other Inputs get zeros.
+   */
+  readonly vectors?: Readonly<Record<string, FeedArray>>;
 }
 
 export interface Forecast {
@@ -78,12 +83,20 @@ export function forecast(exec: Executor, options: ForecastOptions): Forecast {
     if (!Number.isFinite(options.series[j])) throw new ForecastError('forecast-bad-options', `value ${j % D + 1} of step ${Math.floor(j / D) + 1} is ${options.series[j]}, not a finite number`);
   }
 
+  const vectors = options.vectors ?? {};
+  for (const [node, data] of Object.entries(vectors)) {
+    const v = plan.inputs.find((i) => i.node === node);
+    if (v === undefined || v.role !== 'vector' || node === input.node) throw new ForecastError('forecast-bad-graph', `there is no vector Input "${node}" to take a conditioning vector; the vector Inputs are ${plan.inputs.filter((i) => i.role === 'vector').map((i) => i.node).join(', ') || 'none'}`);
+    const n = v.dtype === 'index' ? 1 : v.size;
+    if (data.length !== n) throw new ForecastError('forecast-bad-options', `Input "${node}" takes ${n} value${n === 1 ? '' : 's'}, but its vector holds ${data.length}`);
+  }
+
   let seq = Float64Array.from(options.series); // seq: (T+k, D)
   let fitted = new Float64Array(0);
   const predicted = new Float64Array(options.steps * D);
   for (let k = 0; k < options.steps; k++) {
     const n = T + k;
-    const feeds = zeroFeeds(plan, input.node, n);
+    const feeds = { ...zeroFeeds(plan, input.node, n), ...vectors };
     feeds[input.node] = seq;
     exec.bind({ feeds, lengths: Int32Array.of(n), T: n });
     exec.forward(0, exec.stepCount, { inference: true });

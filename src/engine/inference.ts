@@ -4,7 +4,7 @@ import { createTask } from '../data/registry';
 import type { TaskInstance } from '../data/task';
 import { END_SYMBOL } from '../data/tasks/seq2seq';
 import type { GraphDocument } from '../graph/document';
-import { DecodeError, generate, translate, type Choice, type Decoded } from './decode';
+import { DecodeError, generate, translate, type Choice, type Decoded, type StopReason } from './decode';
 import { Executor, ExecError } from './executor';
 import type { FeedArray } from './feeds';
 import { forecast, ForecastError } from './forecast';
@@ -17,7 +17,9 @@ import { WeightStore } from './weights';
  * from its plan, and one run of it on text. Four modes:
  *   translate  an encoder–decoder (an Input on the target axis): source → tokens, greedy / sampled / beam
  *   generate   a token language model (ids in, CE over the same ids per step): seed → continuation
- *   forecast   a real-valued n→n model with MSE whose output is as wide as its input: series → k more steps
+ *   forecast   a real-valued n→n model with MSE whose output is as wide as its input: series → k more steps;
+ *              its vector Inputs, if any, take a conditioning vector the person types (1→n: a wave
+ *              generated from its description, the previous output fed back)
  *   classify   anything else: the output of the last step (n→1) or of every step (n→n), as class
  *              probabilities (CE: softmax, BCE: sigmoid) or values (MSE)
  * Token answers carry each token's probability and the likeliest alternatives, from one
@@ -54,11 +56,28 @@ export interface InferenceSetup {
   readonly input: string;
   /** translate: the target-axis Input of the previous token. */
   readonly decoderInput?: string;
+  /** translate: the stop unit's logit per target step (a BCE loss on the target axis reads it); decoding stops when σ > 0.5. */
+  readonly stop?: string;
+  /** translate: the predicted length (an MSE loss on a one-unit vector of the source side reads it). */
+  readonly length?: string;
   /** The value read: the first loss's logits or prediction. */
   readonly output: string;
   readonly loss: 'ce' | 'mse' | 'bce';
   /** Whether the output is per step (n→n) or one per sequence (n→1). */
   readonly perStep: boolean;
+  /**
+   * forecast and classify: the vector Inputs beside the sequence, in plan order; the request's `condition` gives
+   * their values (a real Input `size` numbers, an index Input one id), the same at every step.
+   */
+  readonly conditions?: readonly ConditionInput[];
+}
+
+/** A vector Input that a forecast feeds from the typed condition. */
+export interface ConditionInput {
+  readonly node: string;
+  readonly dtype: 'real' | 'index';
+  /** Features (real) or classes (index). */
+  readonly size: number;
 }
 
 const LOSS_KIND: Readonly<Record<string, { kind: InferenceSetup['loss']; port: string }>> = {
@@ -77,7 +96,8 @@ export function inferenceSetup(plan: Plan): InferenceSetup {
   const output = loss.inputs[port];
   const value = plan.buffers.find((b) => b.id === output);
   if (output === undefined || value === undefined) throw badGraph(`the loss "${loss.node}" has nothing wired to its ${port} port`);
-  const targets = new Set(plan.inputs.filter((i) => i.value === loss.inputs.target).map((i) => i.node));
+  const targetValues = new Set(plan.losses.map((l) => plan.ops[l.op].inputs.target));
+  const targets = new Set(plan.inputs.filter((i) => targetValues.has(i.value)).map((i) => i.node));
   const fed = plan.inputs.filter((i) => !targets.has(i.node));
   const pick = (pool: typeof fed, where: string) => {
     if (pool.length === 1) return pool[0]!;
@@ -93,15 +113,37 @@ export function inferenceSetup(plan: Plan): InferenceSetup {
     );
     const dec = onTarget.find((i) => i.node === 'y_in') ?? (onTarget.length === 1 ? onTarget[0] : undefined);
     if (dec === undefined) throw badGraph(`target-axis Inputs ${onTarget.map((i) => `"${i.node}"`).join(', ')} could all take the previous token; name the one that does "y_in"`);
-    if (kind !== 'ce') throw badGraph('an encoder–decoder answers with tokens, so its loss must be CrossEntropy');
-    return { mode: 'translate', input: source.node, decoderInput: dec.node, output, loss: kind, perStep: true };
+    const ce = plan.losses.map((l) => plan.ops[l.op]).find((op) => op.type === 'CrossEntropy' && op.inputs.logits !== undefined);
+    if (ce === undefined) throw badGraph('an encoder–decoder answers with tokens, so its loss must be CrossEntropy');
+    return { mode: 'translate', input: source.node, decoderInput: dec.node, output: ce.inputs.logits!, loss: 'ce', perStep: true, ...endOf(plan) };
   }
   const input = pick(fed, 'time axis');
   if (input.role !== 'sequence') throw badGraph(`Input "${input.node}" is a vector; the model's input must be a sequence`);
   const perStep = value.perStep;
   if (kind === 'ce' && perStep && input.dtype === 'index' && value.dim === input.size) return { mode: 'generate', input: input.node, output, loss: kind, perStep };
-  if (kind === 'mse' && perStep && input.dtype === 'real' && value.dim === input.size) return { mode: 'forecast', input: input.node, output, loss: kind, perStep };
-  return { mode: 'classify', input: input.node, output, loss: kind, perStep };
+  if (kind === 'mse' && perStep && input.dtype === 'real' && value.dim === input.size) {
+    const conditions = fed.filter((i) => i.role === 'vector').map((i) => ({ node: i.node, dtype: i.dtype, size: i.size }));
+    return { mode: 'forecast', input: input.node, output, loss: kind, perStep, ...(conditions.length > 0 ? { conditions } : {}) };
+  }
+  const conditions = fed.filter((i) => i.role === 'vector').map((i) => ({ node: i.node, dtype: i.dtype, size: i.size }));
+  return { mode: 'classify', input: input.node, output, loss: kind, perStep, ...(conditions.length > 0 ? { conditions } : {}) };
+}
+
+/**
+ * How an encoder–decoder's output ends besides an end token: a BCE loss whose logits are one unit
+ * per target step (a stop unit), or an MSE loss whose prediction is a one-unit vector (a length
+ * read from the source side, e.g. from the encoder's final state C).
+ */
+function endOf(plan: Plan): { stop?: string; length?: string } {
+  for (const l of plan.losses) {
+    const op = plan.ops[l.op];
+    const read = op.type === 'BCE' ? op.inputs.logits : op.type === 'MSE' ? op.inputs.prediction : undefined;
+    const v = plan.buffers.find((b) => b.id === read);
+    if (read === undefined || v === undefined || v.dim !== 1) continue;
+    if (op.type === 'BCE' && v.perStep && v.axis === 1) return { stop: read };
+    if (op.type === 'MSE' && !v.perStep) return { length: read };
+  }
+  return {};
 }
 
 /** The mode of a graph, or why it has none (for the panel: it compiles the open graph itself). */
@@ -120,8 +162,8 @@ export function graphInference(doc: Pick<GraphDocument, 'nodes' | 'edges'>): { o
 export type InferenceRequest =
   | { readonly mode: 'generate'; readonly seed: string; readonly length: number; readonly temperature?: number; readonly sampleSeed?: number }
   | { readonly mode: 'translate'; readonly source: string; readonly maxLength: number; readonly beam?: number; readonly temperature?: number; readonly sampleSeed?: number }
-  | { readonly mode: 'classify'; readonly input: string }
-  | { readonly mode: 'forecast'; readonly series: string; readonly steps: number };
+  | { readonly mode: 'classify'; readonly input: string; readonly condition?: string }
+  | { readonly mode: 'forecast'; readonly series: string; readonly steps: number; readonly condition?: string };
 
 export interface TokenAnswer {
   readonly id: number;
@@ -148,7 +190,7 @@ export interface WeightsUsed {
 
 export type InferenceAnswer = { readonly weights: WeightsUsed } & (
   | { readonly mode: 'generate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean }
-  | { readonly mode: 'translate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean; readonly attention: Alignment[] }
+  | { readonly mode: 'translate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean; readonly by?: StopReason; readonly attention: Alignment[] }
   | { readonly mode: 'classify'; readonly input: string[]; readonly perStep: boolean; readonly outputs: { readonly step: number; readonly classes?: { readonly label: string; readonly p: number }[]; readonly values?: number[] }[] }
   | { readonly mode: 'forecast'; readonly width: number; readonly series: number[][]; readonly fitted: number[][]; readonly predicted: number[][] }
 );
@@ -287,13 +329,19 @@ async function runGenerate(exec: Executor, setup: InferenceSetup, r: Extract<Inf
   return { mode: 'generate' as const, input: tokenTexts(seed, inSymbols), tokens, text: joinTokens(tokenTexts(decoded.tokens, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended };
 }
 
-/** Start and end tokens: the task's (`decoderInput.start`, the end symbol), else the convention of the built-in n→m tasks (end = V′−2, start = V′−1). */
-function startEnd(task: TaskInstance | undefined, decSize: number): { start: number; end: number } {
+/**
+ * Start and end tokens: the task's (`decoderInput.start`, the end symbol), else the convention of the
+ * built-in n→m tasks (end = V′−2, start = V′−1). A graph that ends by a stop unit or a predicted
+ * length has no end token (start = V′−1).
+ */
+function startEnd(task: TaskInstance | undefined, decSize: number, endToken: boolean): { start: number; end?: number } {
   const spec = task?.spec;
   if (spec?.mapping === 'n-m' && spec.decoderInput !== undefined) {
+    if (!endToken) return { start: spec.decoderInput.start };
     const named = task?.outputSymbols?.indexOf(END_SYMBOL) ?? -1;
     return { start: spec.decoderInput.start, end: named >= 0 ? named : spec.output.size - 1 };
   }
+  if (!endToken) return { start: decSize - 1 };
   if (decSize < 2) throw badGraph(`the decoder's Input takes ${decSize} id; it needs at least an end and a start token`);
   return { start: decSize - 1, end: decSize - 2 };
 }
@@ -306,10 +354,11 @@ function runTranslate(exec: Executor, setup: InferenceSetup, r: Extract<Inferenc
   const inSymbols = src.dtype === 'index' ? fitting(task?.inputSymbols, src.size, 'input', task) : undefined;
   const outSymbols = task?.outputSymbols;
   const values = src.dtype === 'index' ? encodeTokens(r.source, inSymbols, src.size, 'source') : Array.from(parseSeries(r.source, src.size, 'source'));
-  const { start, end } = startEnd(task, decSize);
+  const { start, end } = startEnd(task, decSize, setup.stop === undefined && setup.length === undefined);
   const beam = r.beam ?? 1;
   if (beam > 1 && r.temperature !== undefined) throw new InferenceError('infer-bad-input', 'beam search keeps the likeliest hypotheses and does not sample: give a temperature only with a beam width of 1', 'temperature');
-  const common = { source: { input: setup.input, values }, decoderInput: decInput, start, end, maxLength: r.maxLength };
+  const ends = { ...(end === undefined ? {} : { end }), ...(setup.stop === undefined ? {} : { stop: { value: setup.stop } }), ...(setup.length === undefined ? {} : { length: { value: setup.length } }) };
+  const common = { source: { input: setup.input, values }, decoderInput: decInput, start, maxLength: r.maxLength, ...ends };
   const decoded: Decoded = beam > 1 ? translate(exec, { ...common, beam }) : translate(exec, { ...common, choice: choiceOf(r) });
   const T = src.dtype === 'index' ? values.length : values.length / src.size;
   const m = decoded.tokens.length;
@@ -326,8 +375,8 @@ function runTranslate(exec: Executor, setup: InferenceSetup, r: Extract<Inferenc
       const alpha = exec.attentionProbes(op.node).alpha; // alpha: (1, T', T)
       return { node: op.node, rows: m, cols: T, alpha: Array.from(alpha?.data ?? new Float64Array(m * T)) };
     });
-  const shown = decoded.tokens.filter((id, i) => !(decoded.ended && i === m - 1 && id === end));
-  return { mode: 'translate' as const, input: src.dtype === 'index' ? tokenTexts(values, inSymbols) : rows(values, src.size).map((row) => row.join(', ')), tokens, text: joinTokens(tokenTexts(shown, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended, attention };
+  const shown = decoded.tokens.filter((id, i) => !(decoded.by === 'end' && i === m - 1 && id === end));
+  return { mode: 'translate' as const, input: src.dtype === 'index' ? tokenTexts(values, inSymbols) : rows(values, src.size).map((row) => row.join(', ')), tokens, text: joinTokens(tokenTexts(shown, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended, by: decoded.by, attention };
 }
 
 function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance | undefined) {
@@ -338,7 +387,8 @@ function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<Inference
   const values = isIndex ? encodeTokens(r.input, inSymbols, input.size, 'input') : Array.from(parseSeries(r.input, input.size, 'input'));
   const T = isIndex ? values.length : values.length / input.size;
   const x = isIndex ? Int32Array.from(values) : Float64Array.from(values);
-  exec.bind({ feeds: feedsWith(plan, { [setup.input]: x }, T), lengths: Int32Array.of(T), T });
+  const vectors = parseCondition(r.condition, setup.conditions ?? []);
+  exec.bind({ feeds: feedsWith(plan, { ...vectors, [setup.input]: x }, T), lengths: Int32Array.of(T), T });
   exec.forward(0, exec.stepCount, { inference: true });
   const o = exec.value(setup.output); // o: (1, T, C) per step, or (1, C)
   const C = o.shape[o.shape.length - 1]!;
@@ -355,15 +405,59 @@ function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<Inference
   return { mode: 'classify' as const, input: shownInput, perStep: setup.perStep, outputs };
 }
 
+/** How many numbers a condition holds for these Inputs: `size` for a real one, one id for an index one. */
+export function conditionLength(conditions: readonly ConditionInput[]): number {
+  return conditions.reduce((n, c) => n + (c.dtype === 'index' ? 1 : c.size), 0);
+}
+
+/**
+ * The typed condition split over the vector Inputs, in order: numbers separated by spaces, commas,
+ * `;` or new lines, exactly as many as the Inputs take. Errors name the `condition` field.
+ */
+export function parseCondition(text: string | undefined, conditions: readonly ConditionInput[]): Record<string, FeedArray> {
+  const field = 'condition';
+  const pieces = (text ?? '').split(/[\s,;]+/).filter((p) => p !== '');
+  const want = conditionLength(conditions);
+  if (conditions.length === 0) {
+    if (pieces.length > 0) throw new InferenceError('infer-bad-input', 'this model has no vector Input to take a condition; leave the condition empty', field);
+    return {};
+  }
+  const names = conditions.map((c) => `"${c.node}" (${c.dtype === 'index' ? `one id from 0 to ${c.size - 1}` : `${c.size} value${c.size === 1 ? '' : 's'}`})`).join(', ');
+  if (pieces.length !== want) {
+    const got = pieces.length === 0 ? 'the condition is empty' : `the condition has ${pieces.length} value${pieces.length === 1 ? '' : 's'}`;
+    throw new InferenceError('infer-bad-input', `${got}, but the model's vector Input${conditions.length === 1 ? '' : 's'} ${names} take${conditions.length === 1 ? 's' : ''} ${want}: type ${want} number${want === 1 ? '' : 's'}`, field);
+  }
+  const values = pieces.map((p, k) => {
+    const v = Number(p);
+    if (!Number.isFinite(v)) throw new InferenceError('infer-bad-input', `value ${k + 1} of the condition, ${JSON.stringify(p)}, is not a number`, field);
+    return v;
+  });
+  const feeds: Record<string, FeedArray> = {};
+  let at = 0;
+  for (const c of conditions) {
+    if (c.dtype === 'index') {
+      const id = values[at]!;
+      if (!(Number.isInteger(id) && id >= 0 && id < c.size)) throw new InferenceError('infer-bad-input', `value ${at + 1} of the condition, ${id}, must be an id of Input "${c.node}" from 0 to ${c.size - 1}`, field);
+      feeds[c.node] = Int32Array.of(id);
+      at += 1;
+    } else {
+      feeds[c.node] = Float64Array.from(values.slice(at, at + c.size));
+      at += c.size;
+    }
+  }
+  return feeds;
+}
+
 async function runForecast(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'forecast' }>, pause: () => Promise<void>) {
   const D = sizeOf(exec.plan, setup.input);
   const series = parseSeries(r.series, D, 'series');
+  const vectors = parseCondition(r.condition, setup.conditions ?? []);
   // One step per call on the series grown so far (the same values as one call of `steps`), pausing between.
   let grown: Float64Array = series;
   let fitted: Float64Array = new Float64Array(0);
   const predicted = new Float64Array(r.steps * D);
   for (let k = 0; k < r.steps; k++) {
-    const f = forecast(exec, { input: setup.input, output: setup.output, series: grown, steps: 1 });
+    const f = forecast(exec, { input: setup.input, output: setup.output, series: grown, steps: 1, vectors });
     if (k === 0) fitted = f.fitted;
     predicted.set(f.predicted, k * D);
     const next = new Float64Array(grown.length + D);

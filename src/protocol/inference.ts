@@ -38,10 +38,13 @@ export const InferRequestSchema = z.discriminatedUnion('mode', [
     temperature: temperature.optional(),
     sampleSeed: sampleSeed.optional(),
   }),
-  /** The output for `input`: of its last step (n→1) or of every step (n→n). */
-  z.strictObject({ mode: z.literal('classify'), input: text }),
-  /** A real-valued n→n model reads `series`, then feeds each prediction back for `steps` steps. */
-  z.strictObject({ mode: z.literal('forecast'), series: text, steps: z.number().int().min(1).max(MAX_INFER_LENGTH) }),
+  /** The output for `input`: of its last step (n→1) or of every step (n→n); vector Inputs (a memory network's question) take `condition`. */
+  z.strictObject({ mode: z.literal('classify'), input: text, condition: text.optional() }),
+  /**
+   * A real-valued n→n model reads `series`, then feeds each prediction back for `steps` steps; a model
+   * with vector Inputs (1→n) takes their values from `condition`, numbers in order.
+   */
+  z.strictObject({ mode: z.literal('forecast'), series: text, steps: z.number().int().min(1).max(MAX_INFER_LENGTH), condition: text.optional() }),
 ]);
 
 export const InferPayloadSchema = z.strictObject({
@@ -76,7 +79,14 @@ const tokenAnswer = { input: z.array(z.string()), tokens: z.array(TokenSchema), 
 
 export const InferResultSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('generate'), weights: WeightsUsedSchema, ...tokenAnswer }),
-  z.strictObject({ mode: z.literal('translate'), weights: WeightsUsedSchema, ...tokenAnswer, attention: z.array(AlignmentSchema) }),
+  z.strictObject({
+    mode: z.literal('translate'),
+    weights: WeightsUsedSchema,
+    ...tokenAnswer,
+    /** What ended the answer: the end token, the stop unit, the predicted length, or the length limit. */
+    by: z.enum(['end', 'stop', 'length', 'limit']).optional(),
+    attention: z.array(AlignmentSchema),
+  }),
   z.strictObject({
     mode: z.literal('classify'),
     weights: WeightsUsedSchema,
