@@ -1,8 +1,11 @@
-import { useMemo } from 'react';
+import { useMemo, type CSSProperties, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CompareGradients } from './CompareGradients';
 import { StepMarked } from '../unrolled/StepMarker';
 import { Heatmap } from './Heatmap';
+import { HEATMAP_MARGIN as M } from './heatmapGeometry';
+import { tbpttGeometry } from './tbpttWindow';
+import { useTraining } from '../training/trainingStore';
 import { MultiChart } from './MultiChart';
 import { classifySteps, firstLastRatio, fmtNum, lastLiveStep, logRange, logUnit, ORDERS, sequential } from './compute';
 import { useInsight, type InsightRecord } from './insightStore';
@@ -17,7 +20,54 @@ function historyOf(records: readonly InsightRecord[], name: string): { step: num
   return out;
 }
 
-function NodeGradients({ name, node, records }: { name: string; node: string; records: readonly InsightRecord[] }) {
+type Tbptt = { readonly k1: number; readonly k2: number };
+
+/** Height of one lane of window bars (px). */
+const LANE = 6;
+
+/** A CSS length at fraction `f` of the heatmap's plot width (the canvas fills its parent). */
+const along = (f: number): string => `calc(${M.left}px + (100% - ${M.left + M.right}px) * ${f})`;
+const span = (f: number): string => `calc((100% - ${M.left + M.right}px) * ${f})`;
+
+const BOUNDARY: CSSProperties = { position: 'absolute', width: 0, borderLeft: '1.5px dashed rgba(17,24,39,0.75)', pointerEvents: 'none', top: M.top, bottom: M.bottom };
+
+/**
+ * Truncated BPTT drawn on a heatmap whose columns are the `cols` time steps: a dashed line at every
+ * chunk boundary (after each k1 steps) and, in a strip above the map, one bar per chunk over the
+ * steps its gradient flows back through (k2 steps ending at the chunk's end).
+ */
+function TbpttWindowed({ cols, tbptt, testId, children }: { cols: number; tbptt: Tbptt | undefined; testId: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  const g = useMemo(() => (tbptt === undefined ? undefined : tbpttGeometry(cols, tbptt)), [cols, tbptt]);
+  if (tbptt === undefined || g === undefined || g.bands.length === 0) return <>{children}</>;
+  return (
+    <div data-testid={`gtt-tbptt-${testId}`} data-k1={String(tbptt.k1)} data-k2={String(tbptt.k2)} data-steps={String(cols)} data-chunks={String(g.bands.length)} data-boundaries={g.boundaries.map((b) => b.after).join(',')} data-lanes={String(g.lanes)}>
+      <div style={{ position: 'relative', height: g.lanes * LANE + 4 }}>
+        {g.bands.map((b) => (
+          <div
+            key={b.chunk}
+            data-testid={`gtt-window-${testId}-${b.chunk}`}
+            data-chunk={String(b.chunk)}
+            data-first={String(b.first)}
+            data-last={String(b.last)}
+            data-window-first={String(b.windowFirst)}
+            data-lane={String(b.lane)}
+            title={t('insight.tbpttWindow', { chunk: b.chunk, first: b.first, last: b.last, windowFirst: b.windowFirst })}
+            style={{ position: 'absolute', left: along(b.left), width: span(b.right - b.left), top: 2 + b.lane * LANE, height: LANE - 2, background: 'rgba(124,58,237,0.55)', borderRight: '2px solid rgba(76,29,149,1)', borderRadius: 1, boxSizing: 'border-box' }}
+          />
+        ))}
+      </div>
+      <div style={{ position: 'relative' }}>
+        {children}
+        {g.boundaries.map((b) => (
+          <div key={b.after} data-testid={`gtt-boundary-${testId}-${b.after}`} style={{ ...BOUNDARY, left: along(b.at) }} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function NodeGradients({ name, node, records, tbptt }: { name: string; node: string; records: readonly InsightRecord[]; tbptt: Tbptt | undefined }) {
   const { t } = useTranslation();
   const history = historyOf(records, name);
   const T = history.reduce((m, h) => Math.max(m, h.perStep.length), 0);
@@ -45,23 +95,25 @@ function NodeGradients({ name, node, records }: { name: string; node: string; re
         </span>
       </div>
       <div className="insight-pair">
-        <StepMarked cols={T} testId={`gtt-${name}`}>
-          <Heatmap
-            rows={history.length}
-            cols={T}
-            cell={(r, c) => logUnit(history[r]!.perStep[c] ?? NaN, range.lo, range.hi)}
-            colour={sequential}
-            xLabel={t('insight.timeStep')}
-            yLabel={t('insight.trainingStep')}
-            xTick={(c) => String(c + 1)}
-            yTick={(r) => String(history[r]!.step)}
-            legend={{ title: '‖∂L/∂h‖', lo: fmtNum(10 ** range.lo), hi: fmtNum(10 ** range.hi), from: 0, to: 1 }}
-            height={220}
-            testId={`gtt-heatmap-${name}`}
-            label={t('insight.heatmapLabel', { name })}
-            data={{ records: String(history.length), steps: String(T) }}
-          />
-        </StepMarked>
+        <TbpttWindowed cols={T} tbptt={tbptt} testId={name}>
+          <StepMarked cols={T} testId={`gtt-${name}`}>
+            <Heatmap
+              rows={history.length}
+              cols={T}
+              cell={(r, c) => logUnit(history[r]!.perStep[c] ?? NaN, range.lo, range.hi)}
+              colour={sequential}
+              xLabel={t('insight.timeStep')}
+              yLabel={t('insight.trainingStep')}
+              xTick={(c) => String(c + 1)}
+              yTick={(r) => String(history[r]!.step)}
+              legend={{ title: '‖∂L/∂h‖', lo: fmtNum(10 ** range.lo), hi: fmtNum(10 ** range.hi), from: 0, to: 1 }}
+              height={220}
+              testId={`gtt-heatmap-${name}`}
+              label={t('insight.heatmapLabel', { name })}
+              data={{ records: String(history.length), steps: String(T) }}
+            />
+          </StepMarked>
+        </TbpttWindowed>
         <MultiChart
           x={xs}
           series={[{ label: t('insight.latestCurve', { step: latest.step }), y: Array.from(latest.perStep), color: '#2563eb' }]}
@@ -83,6 +135,7 @@ export function GradientView() {
   const records = useInsight((s) => s.records);
   const version = useInsight((s) => s.version);
   const clip = useInsight((s) => s.clip);
+  const tbptt = useTraining((s) => s.run?.tbptt);
   const norm = useMemo(() => {
     const s = useInsight.getState();
     const g = s.gradNorm.toArrays();
@@ -93,6 +146,11 @@ export function GradientView() {
   const legend = (
     <div className="insight-legend muted">
       <span className="swatch vanishing" /> {t('insight.vanishingBand', { orders: ORDERS })} <span className="swatch exploding" /> {t('insight.explodingBand', { orders: ORDERS })}
+      {tbptt !== undefined && (
+        <div data-testid="gtt-tbptt-legend" data-k1={String(tbptt.k1)} data-k2={String(tbptt.k2)}>
+          <span className="swatch" style={{ background: 'rgba(124,58,237,0.55)' }} /> {t('insight.tbpttLegend', { k1: tbptt.k1, k2: tbptt.k2 })}
+        </div>
+      )}
     </div>
   );
   const series = [
@@ -112,7 +170,7 @@ export function GradientView() {
           <div className="muted">{t('insight.gradientIntro')}</div>
           {legend}
           {latest.gradNorms.map((g) => (
-            <NodeGradients key={g.name} name={g.name} node={g.node} records={records} />
+            <NodeGradients key={g.name} name={g.name} node={g.node} records={records} tbptt={tbptt} />
           ))}
         </>
       )}

@@ -10,7 +10,7 @@ import { ComparePanel } from './ComparePanel';
 import { keptCopyOf, useCompare } from './compareStore';
 import { LineChart, type ChartOverlay } from './LineChart';
 import { TrainingForm } from './TrainingForm';
-import { formFromTraining, isActive, useTraining, type Run } from './trainingStore';
+import { formFromTraining, isActive, useTraining, type DivergenceInfo, type Run } from './trainingStore';
 
 /** Mean of the first and of the last `k` values: the chart's "first vs last" figures. */
 function ends(y: readonly number[], k = 5): { first: number; last: number } | undefined {
@@ -26,6 +26,13 @@ function metricLabel(name: string, t: TFunction, several: boolean): string {
   const kind = name.slice(dot + 1);
   const metric = kind === 'accuracy' ? t('training.accuracy') : kind === 'mse' ? t('training.mse') : name;
   return several && metric !== name ? t('training.metricOf', { metric, node: name.slice(0, dot) }) : metric;
+}
+
+/** The divergence banner's sentence: where the first non-finite number appeared (a decoder step named as such). */
+export function divergenceText(d: DivergenceInfo, t: TFunction): string {
+  const args = { found: d.found, node: d.node, value: d.value, step: d.step, trainingStep: d.trainingStep };
+  if (d.step === undefined) return t('training.divergedNoStep', args);
+  return t(d.axis === 'target' ? 'training.divergedDecoder' : 'training.diverged', args);
 }
 
 const CHART_COLORS = ['#16a34a', '#9333ea', '#ea580c', '#0891b2'];
@@ -148,10 +155,8 @@ export function TrainingPanel() {
         {run !== undefined && <Progress run={run} />}
         {run !== undefined && <BackendInfo run={run} />}
         {run?.divergence !== undefined && (
-          <div className="train-divergence" role="alert" data-testid="train-divergence">
-            {run.divergence.step === undefined
-              ? t('training.divergedNoStep', { found: run.divergence.found, node: run.divergence.node, value: run.divergence.value, trainingStep: run.divergence.trainingStep })
-              : t('training.diverged', { found: run.divergence.found, node: run.divergence.node, value: run.divergence.value, step: run.divergence.step, trainingStep: run.divergence.trainingStep })}
+          <div className="train-divergence" role="alert" data-testid="train-divergence" data-axis={run.divergence.axis ?? ''}>
+            {divergenceText(run.divergence, t)}
             <div className="muted">{t('training.lastGoodKept')}</div>
           </div>
         )}

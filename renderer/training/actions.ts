@@ -127,7 +127,7 @@ export async function startTraining(): Promise<boolean> {
     return false;
   }
   const r = reply.result;
-  useTraining.getState().patchRun({ id: r.sessionId, status: 'running', step: r.step, total: r.totalSteps, backend: r.backend, metrics: r.metrics, ...(r.metrics[0] === undefined ? {} : { metric: r.metrics[0] }) });
+  useTraining.getState().patchRun({ id: r.sessionId, status: 'running', step: r.step, total: r.totalSteps, backend: r.backend, metrics: r.metrics, ...(r.metrics[0] === undefined ? {} : { metric: r.metrics[0] }), ...(r.config.tbptt === undefined ? {} : { tbptt: { k1: r.config.tbptt.k1, k2: r.config.tbptt.k2 } }) });
   const waiting = early;
   early = [];
   for (const e of waiting) handleSessionEvent(e);
@@ -182,7 +182,7 @@ export function handleSessionEvent(e: HostEvent): void {
     }
     case 'session.diverged': {
       const d = e.payload.divergence;
-      tr.patchRun({ divergence: { node: d.node, value: d.value, ...(d.step === undefined ? {} : { step: d.step }), trainingStep: d.trainingStep, found: d.found, stage: d.stage, message: d.message } });
+      tr.patchRun({ divergence: { node: d.node, value: d.value, ...(d.step === undefined ? {} : { step: d.step }), ...(d.axis === undefined ? {} : { axis: d.axis }), trainingStep: d.trainingStep, found: d.found, stage: d.stage, message: d.message } });
       return;
     }
     case 'session.error':

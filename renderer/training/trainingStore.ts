@@ -47,6 +47,8 @@ export interface DivergenceInfo {
   readonly node: string;
   readonly value: string;
   readonly step?: number;
+  /** The time axis of `step` (`target`: an encoder–decoder's decoder step). */
+  readonly axis?: 'source' | 'target';
   readonly trainingStep: number;
   readonly found: string;
   readonly stage: string;
@@ -70,6 +72,8 @@ export interface Run {
   readonly divergence?: DivergenceInfo;
   /** The step whose weights went into the document, once kept. */
   readonly keptStep?: number;
+  /** Truncated BPTT of the run as the host resolved it (absent: full BPTT). */
+  readonly tbptt?: { readonly k1: number; readonly k2: number };
   /** What the run trains, for naming it when kept for comparison: the cell kinds, the task, the seed. */
   readonly about?: { readonly model: string; readonly task: string; readonly seed: number };
 }

@@ -194,6 +194,8 @@ export const DivergenceSchema = z.strictObject({
   node: z.string(),
   value: z.string(),
   step: z.number().int().optional(),
+  /** The time axis of `step`: `target` for an encoder–decoder's decoder steps (absent from older hosts). */
+  axis: z.enum(['source', 'target']).optional(),
   sample: z.number().int().optional(),
   found: z.string(),
   weight: z.boolean().optional(),

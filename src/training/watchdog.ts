@@ -25,6 +25,8 @@ export interface Divergence {
   readonly value: string;
   /** Time step, 1-based (of the value's own time axis: i ≤ T' for a decoder's value); absent for values without a time axis and for weights. */
   readonly step?: number;
+  /** The time axis `step` counts on: `source` (the input's steps) or `target` (an encoder–decoder's decoder steps); present with `step`. */
+  readonly axis?: 'source' | 'target';
   /** The sample (row of the batch), when it applies. */
   readonly sample?: number;
   /** `NaN`, `Infinity` or `-Infinity`. */
@@ -36,8 +38,8 @@ export interface Divergence {
   readonly message: string;
 }
 
-/** A finding; `targetAxis` (not part of the report) marks a step of the target (decoder) axis. */
-type Found = Omit<Divergence, 'trainingStep' | 'message'> & { readonly targetAxis?: boolean };
+/** A finding; `targetAxis` marks a step of the target (decoder) axis (the report's `axis`). */
+type Found = Omit<Divergence, 'trainingStep' | 'message' | 'axis'> & { readonly targetAxis?: boolean };
 
 /**
  * Where each op's outputs sit in the time order of the search. An encoder–decoder's decoder runs
@@ -266,10 +268,11 @@ const STAGE_TEXT: Record<DivergenceStage, string> = {
 /** A divergence report with its message. */
 export function divergence(given: Found, trainingStep: number): Divergence {
   const { targetAxis, ...found } = given;
+  const axis = found.step === undefined ? undefined : targetAxis === true ? 'target' : 'source';
   const at = [found.step !== undefined ? `${targetAxis === true ? 'decoder (target-axis) step' : 'time step'} ${found.step}` : undefined, found.sample !== undefined ? `sample ${found.sample}` : undefined].filter(Boolean).join(', ');
   const what = found.weight ? `${found.stage === 'gradient' ? 'the gradient of ' : ''}weight "${found.value}"` : found.stage === 'gradient' ? `the gradient of "${found.value}"` : `"${found.value}"`;
   const message =
     `training step ${trainingStep}: ${found.found} ${STAGE_TEXT[found.stage]} at ${what} (node "${found.node}")${at ? `, ${at}` : ''}; ` +
     'the weights are those before this step. Lower the learning rate, clip gradients (e.g. by norm), or check the data.';
-  return { ...found, trainingStep, message };
+  return { ...found, ...(axis === undefined ? {} : { axis }), trainingStep, message };
 }
