@@ -27,11 +27,16 @@ describe('examples/', () => {
       'lstm-charlm.unroll.json',
       'lstm-classifier.unroll.json',
       'lstm-from-gates.unroll.json',
+      'one-to-many-both.unroll.json',
+      'one-to-many-every-step.unroll.json',
+      'one-to-many-initial-state.unroll.json',
       'per-step-regression.unroll.json',
       'self-attention-encoder.unroll.json',
       'seq2seq-attention-reverse.unroll.json',
       'seq2seq-context-reverse.unroll.json',
       'seq2seq-date.unroll.json',
+      'seq2seq-predicted-length.unroll.json',
+      'seq2seq-stop-unit.unroll.json',
       'skip-rnn-adding.unroll.json',
       'stacked-lstm.unroll.json',
     ]);
@@ -50,7 +55,8 @@ describe('examples/', () => {
       expect(c.ok).toBe(true);
       expect(r.doc.training?.task).toBeDefined();
       const session = createSession({ doc: r.doc, config: { steps: 1, batchSize: 2 } });
-      expect(session.plan.losses.length).toBe(1);
+      // the stop-unit and predicted-length templates add a second loss beside the symbols' cross-entropy
+      expect(session.plan.losses.length).toBe(file === 'seq2seq-stop-unit.unroll.json' || file === 'seq2seq-predicted-length.unroll.json' ? 2 : 1);
       expect(session.task?.id).toBe(r.doc.training?.task);
     });
   }
