@@ -103,6 +103,11 @@ export function paramLabel(name: string, language: string): string {
 
 /** The built-in examples (titles and descriptions come from the host in English), by example id. */
 export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
+  'one-to-many-initial-state': { title: '1→n：由描述生成波形（作为初始状态）', description: '描述波形的向量 c（振幅、频率、cos φ、sin φ）设定 GRU 的初始状态 h_0 = tanh(R_0 c + b_0)；每一步 GRU 读入上一个值 y_{t−1}（y_0 = 0），线性层预测 y_t = A sin(ωt + φ)，均方误差。基线是重复上一个值。' },
+  'one-to-many-every-step': { title: '1→n：由描述生成波形（每一步输入）', description: '描述波形的向量 c 在每一步与上一个值 y_{t−1} 拼接，GRU 看到 a_t = b + W h_{t−1} + U y_{t−1} + R c；线性层预测 y_t = A sin(ωt + φ)，均方误差。' },
+  'one-to-many-both': { title: '1→n：由描述生成波形（初始状态与每一步输入）', description: '向量 c 既设定 GRU 的初始状态 h_0 = tanh(R_0 c + b_0)，又在每一步与上一个值 y_{t−1} 拼接；线性层预测 y_t = A sin(ωt + φ)，均方误差。' },
+  'seq2seq-stop-unit': { title: '带停止单元的序列到序列：反转序列（n→m）', description: '反转模板的注意力编码器–解码器，但没有结束词元：一个单单元线性层读取每个目标步的解码器状态 s_i，σ 给出第 i 步是最后一步的概率，用二元交叉熵训练（最后一步目标为 1，之前为 0）；解码时 σ > 0.5 即停止。' },
+  'seq2seq-predicted-length': { title: '预测长度的序列到序列：反转序列（n→m）', description: '反转模板的注意力编码器–解码器，但没有结束词元：一个单单元线性层读取上下文 C（编码器最后状态）预测输出步数，用平方误差对真实长度训练；解码时输出四舍五入后的预测长度个词元。' },
   'deep-transition-rnn': { title: '带捷径的深层转移循环网络（加法问题）', description: '用基本运算搭建的深层转移：在 h_{t−1} 与 h_t 之间加一层 MLP，z_t = tanh(W₁ [x_t; h_{t−1}] + b₁)，h_t = tanh(W₂ z_t + b₂ + h_{t−1})；捷径把 h_{t−1} 绕过 MLP 加回来，让梯度沿时间有短路径可走。在 15 步上均方误差远低于基线 1/6。' },
   'kv-memory-babi': { title: '故事问答上的键值记忆网络', description: '每句话是一个记忆槽（词袋 + 新近度），问题经线性层成为查询；两跳读取 p = softmax(kᵀx)，x ← x + s，第二跳顺着物品找到拿走它的人。' },
   'self-attention-encoder': { title: '加法问题上的自注意力编码器', description: '没有循环：线性嵌入 + 位置编码 + 单头自注意力，一次看到两个被标记的时间步，基线均方误差 1/6。' },
