@@ -15,10 +15,10 @@ import { createRng } from '../src/engine/rng';
 import { traceBatch } from '../src/engine/trace';
 import type { WeightStore } from '../src/engine/weights';
 import type { GraphDocument } from '../src/graph/document';
-import { restore } from '../src/graph/restore';
 import { fail, MAX_TRACE_STEPS, ok, TRACE_LEAD, type ParsedPayload, type Reply, type Result } from '../src/protocol';
 import { gradcheckGraph, randomFeed } from '../src/training/gradcheck-graph';
 import type { SessionManager } from './sessions/manager';
+import { documentFor } from './sessions/session-doc';
 
 /** Most elements compared per weight tensor by `trace.gradcheck` (a seeded sample of larger ones). */
 export const GRADCHECK_PER_TENSOR = 40;
@@ -35,22 +35,9 @@ interface Prepared {
 
 /** The graph, its plan and the weights to use, or the reason there are none. */
 async function prepare(p: { doc: GraphDocument; sessionId?: string }, sessions: SessionManager | undefined): Promise<Reply<Prepared>> {
-  let doc: GraphDocument;
-  let step: number | undefined;
-  if (p.sessionId !== undefined) {
-    if (sessions === undefined) return fail('unsupported', 'this host was started without training sessions, so it has no session weights: ask without sessionId', 'sessionId');
-    const got = await sessions.weights(p.sessionId);
-    if (!got.ok) return got;
-    doc = got.result.doc;
-    step = got.result.step;
-  } else {
-    const restored = restore(p.doc);
-    if (!restored.ok) {
-      const first = restored.problems[0]!;
-      return fail('bad-payload', `the document does not restore: ${restored.problems.map((q) => `${q.path}: ${q.message}`).join('; ')}`, `doc${first.path.slice(1)}`);
-    }
-    doc = restored.doc;
-  }
+  const found = await documentFor(p, sessions, 'ask');
+  if (!found.ok) return found;
+  const { doc, step } = found.result;
   const compiled = compile(doc);
   if (!compiled.ok) return fail('trace', `the graph does not compile: ${compiled.problems.map((q) => `node ${q.nodeId}: ${q.message}`).join('; ')}`, 'doc');
   try {

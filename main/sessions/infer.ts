@@ -13,28 +13,15 @@
  * yields takes tens of milliseconds at the protocol's limits. Training keeps its workers.
  */
 import { InferenceError, runInference } from '../../src/engine/inference';
-import type { GraphDocument } from '../../src/graph/document';
-import { restore } from '../../src/graph/restore';
 import { fail, ok, type ParsedPayload, type Reply, type Result } from '../../src/protocol';
 import type { SessionManager } from './manager';
+import { documentFor } from './session-doc';
 
 export async function infer(p: ParsedPayload<'infer'>, sessions: SessionManager | undefined): Promise<Reply<Result<'infer'>>> {
-  let doc: GraphDocument;
-  let session: { step: number } | undefined;
-  if (p.sessionId !== undefined) {
-    if (sessions === undefined) return fail('unsupported', 'this host was started without training sessions, so it has no session weights: infer without sessionId', 'sessionId');
-    const got = await sessions.weights(p.sessionId);
-    if (!got.ok) return got;
-    doc = got.result.doc;
-    session = { step: got.result.step };
-  } else {
-    const restored = restore(p.doc);
-    if (!restored.ok) {
-      const first = restored.problems[0]!;
-      return fail('bad-payload', `the document does not restore: ${restored.problems.map((q) => `${q.path}: ${q.message}`).join('; ')}`, `doc${first.path.slice(1)}`);
-    }
-    doc = restored.doc;
-  }
+  const found = await documentFor(p, sessions, 'infer');
+  if (!found.ok) return found;
+  const { doc, step } = found.result;
+  const session = step === undefined ? undefined : { step };
   try {
     return ok(await runInference(doc, p.request, { session, yieldTo: () => new Promise((r) => setImmediate(r)) }));
   } catch (e) {

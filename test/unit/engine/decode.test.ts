@@ -3,7 +3,7 @@ import { DecodeError, generate, translate } from '../../../src/engine/decode';
 import { Executor } from '../../../src/engine/executor';
 import { Rng } from '../../../src/engine/rng';
 import { GraphBuilder } from '../compiler/graph-builder';
-import { planOf, randomWeights } from './executor-fixtures';
+import { planOf, randomWeights, tokenSeq2seq } from './executor-fixtures';
 
 /** A token language model: ids (5) → OneHot → GRU (4) → Linear (5) → CE. */
 function lm(): GraphBuilder {
@@ -23,35 +23,7 @@ function lm(): GraphBuilder {
 
 /** Source ids (4) → GRU → LastStep → decoder GRU h0; y_in ids (3) → OneHot ⊕ additive attention → decoder → Linear (3) → CE. */
 function seq2seq(): GraphBuilder {
-  return new GraphBuilder()
-    .node('x', 'Input', { role: 'sequence', size: 4, dtype: 'index' })
-    .node('y_in', 'Input', { role: 'sequence', size: 3, dtype: 'index', axis: 'target' })
-    .node('y', 'Input', { role: 'sequence', size: 3, dtype: 'index', axis: 'target' })
-    .node('src_oh', 'OneHot', { classes: 4 })
-    .node('enc', 'GRU', { hidden: 4 })
-    .node('last', 'LastStep')
-    .node('tgt_oh', 'OneHot', { classes: 3 })
-    .node('s_prev', 'Delay', { size: 4 })
-    .node('attn', 'Attention', { score: 'additive', attnSize: 3 })
-    .node('cat', 'Concat', { inputs: 2 })
-    .node('dec', 'GRU', { hidden: 4 })
-    .node('out', 'Linear', { units: 3 })
-    .node('loss', 'CrossEntropy')
-    .edge('x.out', 'src_oh.index')
-    .edge('src_oh.out', 'enc.in')
-    .edge('enc.h', 'last.in')
-    .edge('last.out', 'dec.h0')
-    .edge('last.out', 's_prev.init')
-    .edge('enc.h', 'attn.memory')
-    .edge('dec.h', 's_prev.in')
-    .edge('s_prev.out', 'attn.query')
-    .edge('y_in.out', 'tgt_oh.index')
-    .edge('tgt_oh.out', 'cat.in0')
-    .edge('attn.context', 'cat.in1')
-    .edge('cat.out', 'dec.in')
-    .edge('dec.h', 'out.in0')
-    .edge('out.out', 'loss.logits')
-    .edge('y.out', 'loss.target');
+  return tokenSeq2seq({ source: 4, decoderIds: 3, classes: 3, hidden: 4, attnSize: 3 });
 }
 
 /** log p(tokens | source) by one teacher-forced forward: −(per-step CE summed). */

@@ -95,6 +95,43 @@ export function gatedGraph(): GraphBuilder {
     .edge('y.out', 'loss.target');
 }
 
+/**
+ * An encoder–decoder over token ids with additive attention: x ids (`source`) → OneHot → GRU `enc`
+ * (`hidden`) → LastStep → the decoder's h0 and the query Delay's init; y_in ids (`decoderIds`, target
+ * axis) → OneHot ⊕ the attention context → GRU `dec` → Linear (`classes`) → CE against y (target axis).
+ */
+export function tokenSeq2seq(sizes: { readonly source: number; readonly decoderIds: number; readonly classes: number; readonly hidden: number; readonly attnSize: number }): GraphBuilder {
+  return new GraphBuilder()
+    .node('x', 'Input', { role: 'sequence', size: sizes.source, dtype: 'index' })
+    .node('y_in', 'Input', { role: 'sequence', size: sizes.decoderIds, dtype: 'index', axis: 'target' })
+    .node('y', 'Input', { role: 'sequence', size: sizes.classes, dtype: 'index', axis: 'target' })
+    .node('src_oh', 'OneHot', { classes: sizes.source })
+    .node('enc', 'GRU', { hidden: sizes.hidden })
+    .node('last', 'LastStep')
+    .node('tgt_oh', 'OneHot', { classes: sizes.decoderIds })
+    .node('s_prev', 'Delay', { size: sizes.hidden })
+    .node('attn', 'Attention', { score: 'additive', attnSize: sizes.attnSize })
+    .node('cat', 'Concat', { inputs: 2 })
+    .node('dec', 'GRU', { hidden: sizes.hidden })
+    .node('out', 'Linear', { units: sizes.classes })
+    .node('loss', 'CrossEntropy')
+    .edge('x.out', 'src_oh.index')
+    .edge('src_oh.out', 'enc.in')
+    .edge('enc.h', 'last.in')
+    .edge('last.out', 'dec.h0')
+    .edge('last.out', 's_prev.init')
+    .edge('enc.h', 'attn.memory')
+    .edge('dec.h', 's_prev.in')
+    .edge('s_prev.out', 'attn.query')
+    .edge('y_in.out', 'tgt_oh.index')
+    .edge('tgt_oh.out', 'cat.in0')
+    .edge('attn.context', 'cat.in1')
+    .edge('cat.out', 'dec.in')
+    .edge('dec.h', 'out.in0')
+    .edge('out.out', 'loss.logits')
+    .edge('y.out', 'loss.target');
+}
+
 /** Random data for every Input of `plan`: reals uniform in [−1, 1], ids uniform over the classes. */
 export function randomFeed(plan: Plan, lengths: readonly number[], T: number, seed = 7, target?: { readonly lengths: readonly number[]; readonly T: number }): BatchFeed {
   const rng = new Rng(seed);

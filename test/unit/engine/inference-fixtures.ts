@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { GraphDocument } from '../../../src/graph/document';
 import { restore } from '../../../src/graph/restore';
-import { GraphBuilder } from '../compiler/graph-builder';
+import { tokenSeq2seq } from './executor-fixtures';
 
 /** Documents the inference tests run: the examples as files, an encoder–decoder built here. */
 
@@ -18,35 +18,7 @@ export function exampleDoc(id: string): GraphDocument {
  * symbols, end, start) → OneHot ⊕ attention context → decoder GRU → Linear (K + 1 = 4) → CE ← y.
  */
 export function reverseDoc(): GraphDocument {
-  const g = new GraphBuilder()
-    .node('x', 'Input', { role: 'sequence', size: 3, dtype: 'index' })
-    .node('y_in', 'Input', { role: 'sequence', size: 5, dtype: 'index', axis: 'target' })
-    .node('y', 'Input', { role: 'sequence', size: 4, dtype: 'index', axis: 'target' })
-    .node('src_oh', 'OneHot', { classes: 3 })
-    .node('enc', 'GRU', { hidden: 6 })
-    .node('last', 'LastStep')
-    .node('tgt_oh', 'OneHot', { classes: 5 })
-    .node('s_prev', 'Delay', { size: 6 })
-    .node('attn', 'Attention', { score: 'additive', attnSize: 4 })
-    .node('cat', 'Concat', { inputs: 2 })
-    .node('dec', 'GRU', { hidden: 6 })
-    .node('out', 'Linear', { units: 4 })
-    .node('loss', 'CrossEntropy')
-    .edge('x.out', 'src_oh.index')
-    .edge('src_oh.out', 'enc.in')
-    .edge('enc.h', 'last.in')
-    .edge('last.out', 'dec.h0')
-    .edge('last.out', 's_prev.init')
-    .edge('enc.h', 'attn.memory')
-    .edge('dec.h', 's_prev.in')
-    .edge('s_prev.out', 'attn.query')
-    .edge('y_in.out', 'tgt_oh.index')
-    .edge('tgt_oh.out', 'cat.in0')
-    .edge('attn.context', 'cat.in1')
-    .edge('cat.out', 'dec.in')
-    .edge('dec.h', 'out.in0')
-    .edge('out.out', 'loss.logits')
-    .edge('y.out', 'loss.target');
+  const g = tokenSeq2seq({ source: 3, decoderIds: 5, classes: 4, hidden: 6, attnSize: 4 });
   const doc = {
     format: 'unroll.graph',
     version: 1,
