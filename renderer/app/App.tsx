@@ -52,7 +52,7 @@ function Workspace() {
     <div className={`app theme-${theme}`} data-theme={theme}>
       <Toolbar info={host.info} examples={host.examples} />
       <main className={`workspace${training ? ' with-training' : ''}`}>
-        <Palette onAdd={addAtCentre} />
+        <Palette onAdd={addAtCentre} templates={host.examples} />
         {unrolled ? (
           <UnrolledView />
         ) : (

@@ -45,6 +45,8 @@ export const en = {
     searchLabel: 'Search node kinds',
     empty: 'No node kind matches “{{query}}”.',
     hint: 'Drag onto the canvas, or double-click / press Enter to add.',
+    templates: 'Templates',
+    templateHint: 'Click to open this template (it replaces the open graph; unsaved changes are asked about first).',
   },
   category: {
     input: 'Inputs',

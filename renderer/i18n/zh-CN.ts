@@ -47,6 +47,8 @@ export const zhCN: Texts = {
     searchLabel: '搜索节点类型',
     empty: '没有与“{{query}}”匹配的节点类型。',
     hint: '拖到画布上，或双击 / 按回车键添加。',
+    templates: '模板',
+    templateHint: '点击打开此模板（会替换当前图；如有未保存的修改会先询问）。',
   },
   category: {
     input: '输入',

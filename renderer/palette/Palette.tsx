@@ -1,9 +1,11 @@
 import { useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NODE_SPECS } from '../../src/nodes/registry';
+import type { ExampleSummary } from '../../src/protocol';
+import { openExample } from '../app/fileActions';
 import type { NodeCategory, NodeSpec } from '../../src/nodes/types';
 import { NODE_DRAG_TYPE } from '../canvas/Canvas';
-import { nodeText } from '../i18n/nodes';
+import { exampleText, nodeText } from '../i18n/nodes';
 import { useApp } from '../store';
 
 function matches(spec: NodeSpec<any>, query: string, language: string): boolean {
@@ -28,13 +30,19 @@ export function groupSpecs(specs: readonly NodeSpec<any>[], query: string, langu
 export interface PaletteProps {
   /** Adds a node of this kind in the middle of the visible canvas (double-click or Enter). */
   onAdd(type: string): void;
+  /** The templates (the host's examples), listed below the node kinds: one click opens one. */
+  readonly templates?: readonly ExampleSummary[];
 }
 
 /** The node kinds of the registry: drag one onto the canvas, or double-click / press Enter on it. */
-export function Palette({ onAdd }: PaletteProps) {
+export function Palette({ onAdd, templates = [] }: PaletteProps) {
   const { t, i18n } = useTranslation();
   const [query, setQuery] = useState('');
   const groups = useMemo(() => groupSpecs(NODE_SPECS, query.trim(), i18n.language), [query, i18n.language]);
+  const shownTemplates = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return templates.map((x) => ({ x, text: exampleText(x, i18n.language) })).filter(({ x, text }) => q === '' || [x.id, text.title, text.description].some((s) => s.toLowerCase().includes(q)));
+  }, [templates, query, i18n.language]);
 
   const onDragStart = (e: DragEvent, type: string): void => {
     e.dataTransfer.setData(NODE_DRAG_TYPE, type);
@@ -89,6 +97,20 @@ export function Palette({ onAdd }: PaletteProps) {
           </ul>
         </section>
       ))}
+      {shownTemplates.length > 0 && (
+        <section className="palette-group palette-templates" aria-label={t('palette.templates')} data-testid="palette-templates">
+          <h3>{t('palette.templates')}</h3>
+          <ul role="list">
+            {shownTemplates.map(({ x, text }) => (
+              <li key={x.id}>
+                <button type="button" className="palette-item palette-template" title={`${text.description}\n\n${t('palette.templateHint')}`} onClick={() => void openExample(x.id, text.title)} data-testid={`palette-template-${x.id}`}>
+                  <span className="palette-item-title">{text.title}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </aside>
   );
 }
