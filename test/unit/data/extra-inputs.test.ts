@@ -1,50 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../src/compiler';
-import type { Plan } from '../../../src/compiler/plan';
 import { batchProblems, type Batch } from '../../../src/data/batch';
 import { createTask } from '../../../src/data/registry';
-import { BindError, bindBatch } from '../../../src/engine/feeds';
+import { bindBatch } from '../../../src/engine/feeds';
 import { createRng } from '../../../src/engine/rng';
 import type { GraphDocument } from '../../../src/graph/document';
-import { restore } from '../../../src/graph/restore';
 import { createSession } from '../../../src/training';
 import { SessionError } from '../../../src/training/errors';
+import { bindFault, edit, exampleFile, planOf } from './graph-fixtures';
 
 /** Extra inputs: arrays beside `x` (e.g. a memory network's question) fed to the Input of the same id. */
 
-function memoryDoc(): GraphDocument {
-  const r = restore(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'kv-memory-babi.unroll.json'), 'utf8'));
-  if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
-  return r.doc;
-}
-
-function planOf(doc: GraphDocument): Plan {
-  const c = compile(doc);
-  if (!c.ok) throw new Error(c.problems.map((p) => p.message).join('; '));
-  return c.plan;
-}
-
-/** The document with node `id`'s params changed, or renamed (edges follow). */
-function edit(doc: GraphDocument, id: string, params: Record<string, unknown>, rename?: string): GraphDocument {
-  const to = (n: string) => (n === id && rename !== undefined ? rename : n);
-  return {
-    ...doc,
-    nodes: doc.nodes.map((n) => (n.id === id ? { ...n, id: to(n.id) as typeof n.id, params: { ...n.params, ...params } } : n)),
-    edges: doc.edges.map((e) => ({ ...e, source: { ...e.source, node: to(e.source.node) as typeof e.source.node }, target: { ...e.target, node: to(e.target.node) as typeof e.target.node } })),
-  };
-}
-
-function bindCode(f: () => unknown): [string, string | undefined, string] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BindError) return [e.code, e.node, e.message];
-    throw e;
-  }
-  throw new Error('expected a BindError');
-}
+const memoryDoc = (): GraphDocument => exampleFile('kv-memory-babi.unroll.json');
 
 describe('extra inputs: batchProblems', () => {
   const task = createTask('babi');
@@ -87,20 +53,20 @@ describe('extra inputs: bindBatch', () => {
     expect(feed.feeds.slots).toBe(batch.x);
     expect(feed.feeds.query).toBe(batch.extra!.query.data);
     // Without the extra, the question's Input looks like a second candidate for x.
-    const [code, , message] = bindCode(() => bindBatch(plan, { ...batch, extra: undefined }));
+    const [code, , message] = bindFault(() => bindBatch(plan, { ...batch, extra: undefined }));
     expect(code).toBe('bind-ambiguous');
     expect(message).toMatch(/Inputs "slots", "query" all fit/);
   });
 
   it('refuses an extra without an Input of its id, and one that would also take x', () => {
     const plan = planOf(edit(memoryDoc(), 'query', {}, 'question'));
-    const [code, node, message] = bindCode(() => bindBatch(plan, batch));
+    const [code, node, message] = bindFault(() => bindBatch(plan, batch));
     expect([code, node]).toEqual(['bind-missing', 'query']);
     expect(message).toBe('the data gives an extra input "query" (a vector of 25 features), but the graph has no Input node "query"; add an Input with id "query", role vector, dtype real, size 25');
     const both: Batch = { ...batch, extra: { x: { ...batch.extra!.query } } };
-    expect(bindCode(() => bindBatch(planOf(memoryDoc()), both))).toEqual(['bind-ambiguous', 'x', `the data's extra input "x" has the id of the Input that takes the batch's x, y or yIn; give the extra input another id`]);
+    expect(bindFault(() => bindBatch(planOf(memoryDoc()), both))).toEqual(['bind-ambiguous', 'x', `the data's extra input "x" has the id of the Input that takes the batch's x, y or yIn; give the extra input another id`]);
     const named = planOf(edit(memoryDoc(), 'x', {}, 'slots'));
-    expect(bindCode(() => bindBatch(named, batch, { x: 'query' }))[0]).toBe('bind-ambiguous');
+    expect(bindFault(() => bindBatch(named, batch, { x: 'query' }))[0]).toBe('bind-ambiguous');
   });
 });
 

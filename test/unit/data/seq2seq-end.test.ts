@@ -1,51 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../src/compiler';
-import type { Plan } from '../../../src/compiler/plan';
 import { batchProblems, extraShape, type Batch, type IOSpec } from '../../../src/data/batch';
 import { createTask } from '../../../src/data/registry';
 import { END_SYMBOL } from '../../../src/data/tasks/seq2seq';
-import { BindError, bindBatch } from '../../../src/engine/feeds';
+import { bindBatch } from '../../../src/engine/feeds';
 import { createRng } from '../../../src/engine/rng';
 import type { GraphDocument } from '../../../src/graph/document';
-import { restore } from '../../../src/graph/restore';
 import { createSession } from '../../../src/training';
 import { SessionError } from '../../../src/training/errors';
+import { bindFault, edit, exampleFile, planOf } from './graph-fixtures';
 
 /** n→m tasks whose end is taught by stop targets (a target-axis extra) or a length (a vector extra). */
 
-function template(file: string): GraphDocument {
-  const r = restore(readFileSync(join(__dirname, '..', '..', '..', 'examples', file), 'utf8'));
-  if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
-  return r.doc;
-}
-
-function planOf(doc: GraphDocument): Plan {
-  const c = compile(doc);
-  if (!c.ok) throw new Error(c.problems.map((p) => p.message).join('; '));
-  return c.plan;
-}
-
-/** The document with node `id`'s params changed, or renamed (edges follow). */
-function edit(doc: GraphDocument, id: string, params: Record<string, unknown>, rename?: string): GraphDocument {
-  const to = (n: string) => (n === id && rename !== undefined ? rename : n);
-  return {
-    ...doc,
-    nodes: doc.nodes.map((n) => (n.id === id ? { ...n, id: to(n.id) as typeof n.id, params: { ...n.params, ...params } } : n)),
-    edges: doc.edges.map((e) => ({ ...e, source: { ...e.source, node: to(e.source.node) as typeof e.source.node }, target: { ...e.target, node: to(e.target.node) as typeof e.target.node } })),
-  };
-}
-
-function bindFault(f: () => unknown): [string, string | undefined, string] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BindError) return [e.code, e.node, e.message];
-    throw e;
-  }
-  throw new Error('expected a BindError');
-}
+const template = exampleFile;
 
 describe('reverse / sort with end = token | stop | length', () => {
   it('end = token (the default) keeps the end token and no extras', () => {
