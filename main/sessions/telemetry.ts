@@ -75,7 +75,7 @@ export function toWire(sessionId: string, b: TelemetryBatch, totalSteps: number)
       zeroGradNodes: [...r.zeroGradNodes],
       ...(r.attention === undefined || r.attention.length === 0
         ? {}
-        : { attention: r.attention.map((a) => ({ node: a.node, kind: a.kind, shape: [a.shape[0], a.shape[1]] as [number, number], alpha: typedToBase64(a.alpha), ...(a.p === undefined ? {} : { p: typedToBase64(a.p) }) })) }),
+        : { attention: r.attention.map((a) => ({ node: a.node, kind: a.kind, shape: [a.shape[0], a.shape[1]] as [number, number], alpha: typedToBase64(a.alpha), ...(a.p === undefined ? {} : { p: typedToBase64(a.p) }), ...(a.rows === undefined ? {} : { rows: [...a.rows] }), ...(a.cols === undefined ? {} : { cols: [...a.cols] }) })) }),
       ...(r.histograms === undefined || r.histograms.length === 0
         ? {}
         : { histograms: r.histograms.map((h) => ({ name: h.name, values: histogramToWire(h.values), ...(h.grads === undefined ? {} : { grads: histogramToWire(h.grads) }) })) }),

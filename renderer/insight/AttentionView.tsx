@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
-import { ALL_NODES, alphaAt, cellReadout, centreMarks, hasAttentionNode, matrixHeight, shownAttention } from './attention';
+import { ALL_NODES, alphaAt, cellReadout, centreMarks, hasAttentionNode, hasTokens, matrixHeight, shownAttention, stepTick, stepWithToken } from './attention';
 import { fmtNum, sequential } from './compute';
 import { Heatmap } from './Heatmap';
 import { squareWidth } from './heatmapGeometry';
@@ -17,8 +17,10 @@ function AlignmentMap({ trace }: { trace: AttentionTrace }) {
   const tip = (i: number, c: number) => {
     const r = cellReadout(trace, i, c);
     const alpha = r.alpha.toFixed(3);
-    return r.p === undefined ? t('insight.attentionTip', { i: r.i, t: r.t, alpha }) : t('insight.attentionTipLocal', { i: r.i, t: r.t, alpha, p: fmtNum(r.p) });
+    const at = { i: stepWithToken(r.i, r.row), t: stepWithToken(r.t, r.col), alpha };
+    return r.p === undefined ? t('insight.attentionTip', at) : t('insight.attentionTipLocal', { ...at, p: fmtNum(r.p) });
   };
+  const tokens = hasTokens(trace);
   return (
     <div className="insight-trace" data-testid={`attention-node-${trace.node}`}>
       <div className="insight-node-head">
@@ -31,10 +33,10 @@ function AlignmentMap({ trace }: { trace: AttentionTrace }) {
           cols={cols}
           cell={(i, c) => alphaAt(trace, i, c)}
           colour={sequential}
-          xLabel={t(self ? 'insight.keyStep' : 'insight.inputStep')}
-          yLabel={t(self ? 'insight.queryStep' : 'insight.outputStep')}
-          xTick={(c) => String(c + 1)}
-          yTick={(i) => String(i + 1)}
+          xLabel={t(trace.cols === undefined ? (self ? 'insight.keyStep' : 'insight.inputStep') : self ? 'insight.keyToken' : 'insight.inputToken')}
+          yLabel={t(trace.rows === undefined ? (self ? 'insight.queryStep' : 'insight.outputStep') : self ? 'insight.queryToken' : 'insight.outputToken')}
+          xTick={(c) => stepTick(trace.cols, c)}
+          yTick={(i) => stepTick(trace.rows, i)}
           legend={{ title: 'α', lo: '0', hi: '1', from: 0, to: 1 }}
           height={height}
           marks={marks}
@@ -42,7 +44,7 @@ function AlignmentMap({ trace }: { trace: AttentionTrace }) {
           tooltip={tip}
           testId={`attention-heatmap-${trace.node}`}
           label={t('insight.attentionLabel', { node: trace.node })}
-          data={{ rows: String(rows), cols: String(cols), kind: trace.kind, marks: String(marks.length) }}
+          data={{ rows: String(rows), cols: String(cols), kind: trace.kind, marks: String(marks.length), tokens: tokens ? 'yes' : 'no', 'row-tokens': JSON.stringify(trace.rows ?? []), 'col-tokens': JSON.stringify(trace.cols ?? []) }}
         />
       </div>
     </div>

@@ -1,7 +1,8 @@
 /**
  * Data shaping for the attention view: which alignment matrices to draw, their cells, the local
  * attention centres as row markers, row sums and the hover readout. Rows are output (query) steps i,
- * columns input (memory) steps t; both are shown 1-based, as in models.md.
+ * columns input (memory) steps t; both are shown 1-based, as in models.md, or by their tokens when the
+ * recorded sample's data name them (`rows`/`cols`).
  */
 import type { AttentionTrace, InsightRecord } from './insightStore';
 
@@ -55,12 +56,28 @@ export function centreMarks(a: AttentionTrace): { row: number; col: number }[] {
   return out;
 }
 
-/** The hover readout of cell (i, t), 0-based in, 1-based out; `p` only for local attention. */
-export function cellReadout(a: AttentionTrace, i: number, t: number): { i: number; t: number; alpha: number; p?: number } {
-  const base = { i: i + 1, t: t + 1, alpha: alphaAt(a, i, t) };
+/** A tick of an axis: the step's token when the data name it, else its 1-based step number. */
+export function stepTick(tokens: readonly string[] | undefined, k: number): string {
+  return tokens?.[k] ?? String(k + 1);
+}
+
+/** Whether both axes carry tokens (the view then labels them as tokens). */
+export const hasTokens = (a: AttentionTrace): boolean => a.rows !== undefined || a.cols !== undefined;
+
+/**
+ * The hover readout of cell (i, t), 0-based in, 1-based out; `p` only for local attention; the
+ * row's and column's tokens when the data name them.
+ */
+export function cellReadout(a: AttentionTrace, i: number, t: number): { i: number; t: number; alpha: number; p?: number; row?: string; col?: string } {
+  const row = a.rows?.[i];
+  const col = a.cols?.[t];
+  const base = { i: i + 1, t: t + 1, alpha: alphaAt(a, i, t), ...(row === undefined ? {} : { row }), ...(col === undefined ? {} : { col }) };
   const p = a.p?.[i];
   return p === undefined ? base : { ...base, p };
 }
+
+/** Step number with its token, for the readout: `3 “B”`, or `3` without a token. */
+export const stepWithToken = (k: number, token: string | undefined): string => (token === undefined ? String(k) : `${k} “${token}”`);
 
 /** A heatmap height that gives each row about 24 px but stays within the panel. */
 export function matrixHeight(rows: number): number {

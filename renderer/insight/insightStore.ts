@@ -43,6 +43,10 @@ export interface AttentionTrace {
   readonly alpha: Float32Array;
   /** (T_q) local attention's centre p_i (1-based memory position). */
   readonly p?: Float32Array;
+  /** (T_q) the query steps' tokens (output tokens; input tokens for self-attention), when the data name them. */
+  readonly rows?: readonly string[];
+  /** (T_m) the memory steps' tokens, when the data name them. */
+  readonly cols?: readonly string[];
 }
 
 /** Equal-width bins over `[lo, hi]` (edges `lo + k·(hi − lo)/bins`); `nonFinite` values are in no bin. */
@@ -147,10 +151,11 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
       const [Tq, Tm] = a.shape;
       const alpha = base64ToFloat32(a.alpha, `records[${r.step}].attention.${a.node}.alpha`);
       if (alpha.length !== Tq * Tm) throw new Error(`telemetry record of step ${r.step}: attention.${a.node}.alpha has ${alpha.length} values, expected ${Tq}×${Tm}`);
-      if (a.p === undefined) return { node: a.node, kind: a.kind, shape: a.shape, alpha };
+      const named = { ...(a.rows === undefined ? {} : { rows: a.rows }), ...(a.cols === undefined ? {} : { cols: a.cols }) };
+      if (a.p === undefined) return { node: a.node, kind: a.kind, shape: a.shape, alpha, ...named };
       const p = base64ToFloat32(a.p, `records[${r.step}].attention.${a.node}.p`);
       if (p.length !== Tq) throw new Error(`telemetry record of step ${r.step}: attention.${a.node}.p has ${p.length} values, expected T_q = ${Tq}`);
-      return { node: a.node, kind: a.kind, shape: a.shape, alpha, p };
+      return { node: a.node, kind: a.kind, shape: a.shape, alpha, p, ...named };
     });
     const histograms = (r.histograms ?? []).map((h): ParamHistogramData => {
       const values = decodeHistogram(h.values, `records[${r.step}].histograms.${h.name}.values`);

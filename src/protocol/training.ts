@@ -101,7 +101,8 @@ const f32Base64Length = (n: number) => 4 * Math.ceil((n * 4) / 3);
 /**
  * One attention node's alignment matrix for the recorded sample: `[T_q, T_m]` float32 base64 cut to
  * the sample's valid query and memory steps (row i: α_{i,t} over memory steps t), and local
- * attention's centres p_i (float32, `T_q`, 1-based memory positions). The array lengths are checked
+ * attention's centres p_i (float32, `T_q`, 1-based memory positions); the steps' tokens when the data
+ * name them (`rows`: output tokens, or input tokens for self-attention; `cols`: input tokens). The array lengths are checked
  * against `shape` here, so a malformed frame is refused naming the field.
  */
 export const AttentionWireSchema = z
@@ -111,9 +112,14 @@ export const AttentionWireSchema = z
     shape: z.tuple([z.number().int().min(0).max(100_000), z.number().int().min(0).max(100_000)]),
     alpha: b64,
     p: b64.optional(),
+    /** The query steps' tokens (T_q) and the memory steps' tokens (T_m), when the data name them. */
+    rows: z.array(z.string().max(64)).max(100_000).optional(),
+    cols: z.array(z.string().max(64)).max(100_000).optional(),
   })
   .superRefine((a, ctx) => {
     const [Tq, Tm] = a.shape;
+    if (a.rows !== undefined && a.rows.length !== Tq) ctx.addIssue({ code: 'custom', path: ['rows'], message: `rows of ${a.node} must name ${Tq} query steps, got ${a.rows.length}` });
+    if (a.cols !== undefined && a.cols.length !== Tm) ctx.addIssue({ code: 'custom', path: ['cols'], message: `cols of ${a.node} must name ${Tm} memory steps, got ${a.cols.length}` });
     if (a.alpha.length !== f32Base64Length(Tq * Tm)) ctx.addIssue({ code: 'custom', path: ['alpha'], message: `alpha of ${a.node} must hold shape ${Tq}×${Tm} float32 values` });
     if (a.p !== undefined && a.p.length !== f32Base64Length(Tq)) ctx.addIssue({ code: 'custom', path: ['p'], message: `p of ${a.node} must hold ${Tq} float32 values (one per query step)` });
   });

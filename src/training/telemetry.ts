@@ -10,6 +10,7 @@ import type { Plan } from '../compiler/plan';
 import type { Executor } from '../engine/executor';
 import type { GraphEdge, GraphNode } from '../graph/document';
 import type { ResolvedTelemetry } from './config';
+import type { AxisTokens } from './tokens';
 
 /** ‖∂L/∂h_t‖ of one recurrent node at every step (zero at steps padded for every sample). */
 export interface GradNormRecord {
@@ -50,6 +51,8 @@ export interface Recording {
   readonly edgeGrads: Readonly<Record<string, number>>;
   /** Document nodes with trainable parameters whose every parameter's pre-clip gradient norm is below `ZERO_GRAD`. */
   readonly zeroGradNodes: readonly string[];
+  /** The recorded sample's token names per time axis, when its data are named token ids (see `sampleTokens`). */
+  readonly tokens?: AxisTokens;
   /** Alignment matrices of every attention node, of the recorded sample (absent: not taken; see `withAttention`). */
   readonly attention?: readonly AttentionRecord[];
   /** Histograms of every trainable parameter's values and gradient (absent: not taken; see `paramHistograms`). */
@@ -146,6 +149,10 @@ export interface AttentionRecord {
   readonly alpha: Float32Array;
   /** (T_q) local attention's centre p_i on the 1-based memory scale `t = 1..τ_x` (absent for global attention). */
   readonly p?: Float32Array;
+  /** (T_q) the tokens of the query steps: the output token each emits, the input tokens for self-attention (absent: not named). */
+  readonly rows?: readonly string[];
+  /** (T_m) the tokens of the memory steps (absent: not named). */
+  readonly cols?: readonly string[];
 }
 
 /** A parameter gradient norm below this counts as none at all (a node whose every parameter is below it is flagged). */
@@ -219,7 +226,9 @@ export function zeroGradNodes(plan: Plan, trainable: readonly string[], paramNor
  * `Executor.attentionProbes` and `Executor.sequenceProbes`, the functions the conformance runner
  * checks attention weights with, so the dashboard draws exactly what the conformance cases verify.
  */
-export function attentionRecords(exec: Executor, sample: number): AttentionRecord[] {
+export function attentionRecords(exec: Executor, sample: number, tokens: AxisTokens = {}): AttentionRecord[] {
+  // a label list fits an axis only when it lies on it and covers exactly the sample's valid steps there
+  const fit = (l: readonly string[] | undefined, onAxis: boolean, n: number) => (onAxis && l !== undefined && l.length === n ? l : undefined);
   const out: AttentionRecord[] = [];
   for (const op of exec.plan.ops) {
     if (op.kind !== 'attend' && op.kind !== 'sequence') continue;
@@ -237,12 +246,17 @@ export function attentionRecords(exec: Executor, sample: number): AttentionRecor
       for (let t = 0; t < nm; t++) values[i * nm + t] = alpha.data[row + t];
     }
     const p = probes.p; // (B,T_q)
+    // rows: the output token each query step emits; a self-attention's queries are its input tokens
+    const rows = op.kind === 'attend' ? fit(tokens.outputs, tokens.outputAxis === qAxis, nq) : fit(tokens.inputs, qAxis === 0, nq);
+    const cols = fit(tokens.inputs, mAxis === 0, nm);
     out.push({
       node: op.node,
       kind: op.kind === 'attend' ? 'attend' : 'self',
       shape: [nq, nm],
       alpha: values,
       ...(p === undefined ? {} : { p: Float32Array.from(p.data.subarray(sample * Tq, sample * Tq + nq)) }),
+      ...(rows === undefined ? {} : { rows }),
+      ...(cols === undefined ? {} : { cols }),
     });
   }
   return out;
@@ -250,10 +264,11 @@ export function attentionRecords(exec: Executor, sample: number): AttentionRecor
 
 /**
  * `r` with the attention alignment matrices of its sample, which `exec` still holds after the
- * recorded step (from the step's forward). The trainer takes the histograms itself.
+ * recorded step (from the step's forward), their axes named by the record's tokens. The trainer
+ * takes the histograms itself.
  */
 export function withAttention(r: Recording, exec: Executor): Recording {
-  const attention = attentionRecords(exec, r.sample);
+  const attention = attentionRecords(exec, r.sample, r.tokens);
   return attention.length === 0 ? r : { ...r, attention };
 }
 

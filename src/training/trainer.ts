@@ -28,6 +28,7 @@ import { feedOf, type BindNames, type DataSource } from './data';
 import { SessionError } from './errors';
 import { metricSums, metricValues, type MetricSum } from './metrics';
 import { edgeGradNorms, paramHistograms, zeroGradNodes, type EdgeValue, type ParamHistogram, type Recording, type StepRow, type TraceRecord } from './telemetry';
+import { sampleTokens } from './tokens';
 import { divergence, Watchdog, type Divergence } from './watchdog';
 
 export interface TrainerParts {
@@ -241,7 +242,10 @@ export class Trainer {
     if (omega !== undefined) metrics[OMEGA_METRIC] = omega;
     const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics };
     if (!record) return { ok: true, row };
-    return { ok: true, row, recording: { ...this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms, edgeGrads ?? {}), ...(histograms === undefined ? {} : { histograms }) } };
+    const recording = this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms, edgeGrads ?? {});
+    const tokens = sampleTokens(batch, parts.source.task, recording.sample);
+    const named = tokens.inputs !== undefined || tokens.outputs !== undefined;
+    return { ok: true, row, recording: { ...recording, ...(named ? { tokens } : {}), ...(histograms === undefined ? {} : { histograms }) } };
   }
 
   private recording(step: number, want: number, gradNorms: Float64Array[], lengths: Int32Array, paramNorms: Float64Array, edgeGrads: Record<string, number>): Recording {

@@ -65,7 +65,14 @@ test('a graph with attention: alignment matrices of the recorded sample, a node 
   await page.mouse.move(box.x + 52 + 3, box.y + 8 + 3);
   const tip = page.getByTestId('attention-heatmap-attn-tip');
   await expect(tip).toBeVisible();
-  await expect(tip).toContainText(/^i = 1, t = 1, α = [01]\.\d{3}, p_i = /);
+  // copy: the rows name the output token of each step (blank until GO), the columns the input tokens
+  await expect(tip).toContainText(/^i = 1 “·”, t = 1 “[A-Z]”, α = [01]\.\d{3}, p_i = /);
+  const rowTokens = JSON.parse((await attn.getAttribute('data-row-tokens'))!) as string[];
+  const colTokens = JSON.parse((await attn.getAttribute('data-col-tokens'))!) as string[];
+  expect(colTokens).toHaveLength(8);
+  expect(colTokens.slice(3)).toEqual(['·', 'GO', '·', '·', '·']);
+  expect(rowTokens.slice(5)).toEqual(colTokens.slice(0, 3)); // the last L outputs copy the first L inputs
+  expect(JSON.parse((await sa.getAttribute('data-row-tokens'))!)).toEqual(colTokens);
 
   // The picker narrows the view to one node.
   await page.getByTestId('attention-picker').selectOption('attn');
@@ -96,6 +103,16 @@ test('the seq2seq reverse example: one alignment matrix, τ′ = τ + 1 output s
   expect(cols).toBeLessThanOrEqual(6);
   expect(rows).toBe(cols + 1);
   await expect(map).toHaveAttribute('data-marks', '0'); // global attention
+  // The axes name the recorded sample's symbols: the output is the input reversed, then the end token.
+  await expect(map).toHaveAttribute('data-tokens', 'yes');
+  const colTokens = JSON.parse((await map.getAttribute('data-col-tokens'))!) as string[];
+  const rowTokens = JSON.parse((await map.getAttribute('data-row-tokens'))!) as string[];
+  expect(colTokens).toHaveLength(cols);
+  expect(rowTokens).toEqual([...colTokens].reverse().concat('⟨end⟩'));
+  const box = (await map.boundingBox())!;
+  await page.mouse.move(box.x + 52 + 3, box.y + 8 + 3);
+  await expect(page.getByTestId('attention-heatmap-attn-tip')).toContainText(`i = 1 “${rowTokens[0]}”, t = 1 “${colTokens[0]}”`);
+  await page.mouse.move(0, 0);
   await page.getByTestId('fit-view').click();
   await page.waitForTimeout(400); // the fit is animated (200 ms)
   await page.screenshot({ path: `${SCREENSHOTS}/attention-view.png` });

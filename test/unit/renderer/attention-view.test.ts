@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toWire } from '../../../main/sessions/telemetry';
-import { ALL_NODES, alphaAt, cellReadout, centreMarks, hasAttentionNode, matrixHeight, rowSums, shownAttention } from '../../../renderer/insight/attention';
+import { ALL_NODES, alphaAt, cellReadout, centreMarks, hasAttentionNode, hasTokens, matrixHeight, rowSums, shownAttention, stepTick, stepWithToken } from '../../../renderer/insight/attention';
 import { cellAt, HEATMAP_MARGIN, squareWidth } from '../../../renderer/insight/heatmapGeometry';
 import { decodeRecords, type AttentionTrace, type InsightRecord } from '../../../renderer/insight/insightStore';
 import { parseHostEvent, RecordWireSchema, typedToBase64 } from '../../../src/protocol';
@@ -33,6 +33,20 @@ describe('attention frames', () => {
     expect(a).toMatchObject({ node: 'attn', kind: 'attend', shape: [2, 3] });
     expect(Array.from(a.alpha)).toEqual(Array.from(ALPHA));
     expect(Array.from(a.p!)).toEqual([1, 3]);
+  });
+
+  it('carry the steps’ tokens to the store, and refuse token lists whose length is not the shape’s', () => {
+    const named = { node: 'attn', kind: 'attend' as const, shape: [2, 3] as const, alpha: ALPHA, rows: ['C', '⟨end⟩'], cols: ['A', 'B', 'C'] };
+    const wire = toWire('s1', batch([recording([named])]), 10);
+    const event = parseHostEvent(JSON.parse(JSON.stringify({ name: 'session.telemetry', payload: wire })));
+    if (event?.name !== 'session.telemetry') throw new Error('the telemetry event was refused');
+    const a = decodeRecords(event.payload.records)[0]!.attention[0]!;
+    expect([a.rows, a.cols]).toEqual([['C', '⟨end⟩'], ['A', 'B', 'C']]);
+    const refused = (extra: object) => RecordWireSchema.safeParse(wireRecord([{ ...wireAttention(), ...extra }])).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
+    expect(refused({ rows: ['C'] })).toMatch(/^attention\.0\.rows: rows of attn must name 2 query steps, got 1/m);
+    expect(refused({ cols: ['A', 'B', 'C', 'D'] })).toMatch(/^attention\.0\.cols: cols of attn must name 3 memory steps, got 4/m);
+    expect(refused({ cols: ['A', 'B', 7] })).toMatch(/^attention\.0\.cols\.2:/m);
+    expect(refused({ rows: ['C', '⟨end⟩'], cols: ['A', 'B', 'C'] })).toBeUndefined();
   });
 
   it('are left out for graphs without attention, and records without them decode to no matrices', () => {
@@ -102,6 +116,17 @@ describe('attention view data', () => {
     expect(Array.from(rowSums(a)).map((s) => Number(s.toFixed(5)))).toEqual([1, 1]);
     expect(cellReadout(a, 1, 2)).toEqual({ i: 2, t: 3, alpha: ALPHA[5], p: 3 });
     expect(cellReadout(trace('g'), 0, 0)).toEqual({ i: 1, t: 1, alpha: ALPHA[0] });
+  });
+
+  it('names ticks and readouts by the steps’ tokens when the record has them, by step numbers otherwise', () => {
+    const named = trace('attn', { rows: ['C', '⟨end⟩'], cols: ['A', 'B', 'C'] });
+    expect(hasTokens(named)).toBe(true);
+    expect(hasTokens(trace('attn'))).toBe(false);
+    expect([0, 1, 2].map((c) => stepTick(named.cols, c))).toEqual(['A', 'B', 'C']);
+    expect([0, 1, 2].map((c) => stepTick(undefined, c))).toEqual(['1', '2', '3']);
+    expect(cellReadout(named, 1, 0)).toEqual({ i: 2, t: 1, alpha: ALPHA[3], row: '⟨end⟩', col: 'A' });
+    expect(stepWithToken(2, '⟨end⟩')).toBe('2 “⟨end⟩”');
+    expect(stepWithToken(2, undefined)).toBe('2');
   });
 
   it('marks local centres at cell p_i − 1, clamped to the drawn columns, and none for global attention', () => {
