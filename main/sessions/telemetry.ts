@@ -65,10 +65,12 @@ export function toWire(sessionId: string, b: TelemetryBatch, totalSteps: number)
       T: r.T,
       sample: r.sample,
       length: r.length,
+      ...(r.targetLength === undefined ? {} : { targetLength: r.targetLength }),
+      ...(r.tokens === undefined ? {} : { tokens: { ...(r.tokens.inputs === undefined ? {} : { inputs: [...r.tokens.inputs] }), ...(r.tokens.outputs === undefined ? {} : { outputs: [...r.tokens.outputs], outputAxis: r.tokens.outputAxis ?? 0 }) } }),
       gradNorms: r.gradNorms.map((g) => ({ name: g.name, node: g.node, perStep: f32(g.perStep) })),
       traces: [
-        ...r.gates.map((g) => ({ kind: 'gate' as const, node: g.node, name: g.name, value: g.value, shape: [g.shape[0], g.shape[1]] as [number, number], values: typedToBase64(g.values) })),
-        ...r.states.map((g) => ({ kind: 'state' as const, node: g.node, name: g.name, value: g.value, shape: [g.shape[0], g.shape[1]] as [number, number], values: typedToBase64(g.values) })),
+        ...r.gates.map((g) => ({ kind: 'gate' as const, node: g.node, name: g.name, value: g.value, shape: [g.shape[0], g.shape[1]] as [number, number], values: typedToBase64(g.values), ...(g.axis === 1 ? { axis: 1 as const } : {}) })),
+        ...r.states.map((g) => ({ kind: 'state' as const, node: g.node, name: g.name, value: g.value, shape: [g.shape[0], g.shape[1]] as [number, number], values: typedToBase64(g.values), ...(g.axis === 1 ? { axis: 1 as const } : {}) })),
       ],
       // JSON has no Infinity or NaN: a non-finite norm travels as the largest finite number or 0.
       edgeGrads: Object.fromEntries(Object.entries(r.edgeGrads).map(([k, v]) => [k, Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : 0])),

@@ -1,12 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { StepMarked } from '../unrolled/StepMarker';
 import { Heatmap } from './Heatmap';
-import { absMax, diverging, fmtNum, isSigmoidGate, pct, saturation, sequential } from './compute';
-import { useInsight, type ValueTrace } from './insightStore';
+import { absMax, diverging, fmtNum, isSigmoidGate, pct, saturation, sequential, traceSteps, traceTokens } from './compute';
+import { useInsight, type InsightRecord, type ValueTrace } from './insightStore';
 
-function TraceMap({ trace, rows }: { trace: ValueTrace; rows: number }) {
+/** One trace, time × units, cut to the sample's valid steps on the trace's own axis; ticks name the steps' tokens when the data have them. */
+function TraceMap({ trace, record }: { trace: ValueTrace; record: InsightRecord }) {
   const { t } = useTranslation();
-  const [T, H] = trace.shape;
+  const H = trace.shape[1];
+  const rows = traceSteps(trace, record);
+  const tokens = traceTokens(trace.axis, record.tokens, rows);
   const gate = isSigmoidGate(trace.kind, trace.name);
   const m = gate ? 1 : absMax(trace.values);
   const sat = gate ? saturation(trace.values, H, rows) : undefined;
@@ -21,20 +24,21 @@ function TraceMap({ trace, rows }: { trace: ValueTrace; rows: number }) {
           </span>
         )}
       </div>
-      <StepMarked cols={Math.min(T, rows)} testId={id}>
+      <StepMarked cols={rows} testId={id}>
         <Heatmap
           rows={H}
-          cols={Math.min(T, rows)}
+          cols={rows}
           cell={(r, c) => (gate ? trace.values[c * H + r]! : trace.values[c * H + r]! / m)}
           colour={gate ? sequential : diverging}
-          xLabel={t('insight.timeStep')}
+          xLabel={t(tokens === undefined ? (trace.axis === 1 ? 'insight.decoderStep' : 'insight.timeStep') : trace.axis === 1 ? 'insight.decoderToken' : 'insight.timeToken')}
           yLabel={t('insight.unit')}
-          xTick={(c) => String(c + 1)}
+          xTick={(c) => tokens?.[c] ?? String(c + 1)}
           yTick={(r) => String(r + 1)}
           legend={gate ? { title: trace.name, lo: '0', hi: '1', from: 0, to: 1 } : { title: trace.name, lo: `-${fmtNum(m)}`, hi: fmtNum(m), from: -1, to: 1 }}
           height={Math.min(220, Math.max(120, 60 + H * 8))}
           testId={`${trace.kind}-heatmap-${id}`}
           label={t('insight.traceLabel', { node: trace.node, name: trace.name })}
+          data={{ steps: String(rows), axis: trace.axis === 1 ? 'target' : 'source', tokens: JSON.stringify(tokens?.slice(0, rows) ?? []) }}
         />
       </StepMarked>
     </div>
@@ -63,10 +67,10 @@ export function GatesView() {
       {gates.length === 0 && <div className="muted">{t('insight.noGates')}</div>}
       <div className="insight-grid">
         {gates.map((g) => (
-          <TraceMap key={`${g.node}.${g.name}`} trace={g} rows={rows} />
+          <TraceMap key={`${g.node}.${g.name}`} trace={g} record={latest} />
         ))}
         {states.map((g) => (
-          <TraceMap key={`${g.node}.${g.name}`} trace={g} rows={rows} />
+          <TraceMap key={`${g.node}.${g.name}`} trace={g} record={latest} />
         ))}
       </div>
     </div>

@@ -130,3 +130,22 @@ export function logTick(v: number): string {
   if (!(v > 0) || !Number.isFinite(v)) return '';
   return v >= 0.01 && v < 1e4 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
 }
+
+/**
+ * The steps of a trace to draw for the recorded sample: its valid length on the trace's own axis (τ
+ * on the source axis, τ′ on a decoder's target axis), never beyond the trace's padded length.
+ */
+export function traceSteps(trace: { readonly shape: readonly [number, number]; readonly axis?: 1 }, record: { readonly T: number; readonly length: number; readonly targetLength?: number }): number {
+  const T = trace.shape[0];
+  const valid = trace.axis === 1 ? (record.targetLength ?? T) : record.length > 0 ? record.length : record.T;
+  return Math.min(T, valid);
+}
+
+/**
+ * The token names of a trace's time steps: the input token read at each source step, or the output
+ * token a decoder step emits on the target axis; undefined when the record has none that fit `steps`.
+ */
+export function traceTokens(axis: 1 | undefined, tokens: { readonly inputs?: readonly string[]; readonly outputs?: readonly string[]; readonly outputAxis?: 0 | 1 } | undefined, steps: number): readonly string[] | undefined {
+  const list = axis === 1 ? (tokens?.outputAxis === 1 ? tokens.outputs : undefined) : tokens?.inputs;
+  return list !== undefined && list.length >= steps ? list : undefined;
+}

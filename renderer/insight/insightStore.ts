@@ -30,6 +30,15 @@ export interface ValueTrace {
   readonly shape: readonly [number, number];
   /** (T*H) row-major. */
   readonly values: Float32Array;
+  /** 1 for a decoder value on the n→m target axis (T = T′); absent: the source axis. */
+  readonly axis?: 1;
+}
+
+/** The recorded sample's token names: inputs on the source axis, outputs on `outputAxis`. */
+export interface RecordTokens {
+  readonly inputs?: readonly string[];
+  readonly outputs?: readonly string[];
+  readonly outputAxis?: 0 | 1;
 }
 
 /** One attention node's alignment matrix for the recorded sample (rows: query steps, columns: memory steps). */
@@ -70,6 +79,10 @@ export interface InsightRecord {
   readonly step: number;
   readonly T: number;
   readonly length: number;
+  /** τ′ of the sample on the target axis (n→m graphs). */
+  readonly targetLength?: number;
+  /** Token names of the sample, when its data are named tokens. */
+  readonly tokens?: RecordTokens;
   readonly gradNorms: readonly GradTrace[];
   readonly traces: readonly ValueTrace[];
   /** Document edge id → ‖∂L/∂(value on the edge)‖ over the batch and all steps. */
@@ -145,7 +158,7 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
     const traces = r.traces.map((x) => {
       const values = base64ToFloat32(x.values, `records[${r.step}].${x.node}.${x.name}`);
       if (values.length !== x.shape[0] * x.shape[1]) throw new Error(`telemetry record of step ${r.step}: ${x.node}.${x.name} has ${values.length} values, expected ${x.shape[0]}×${x.shape[1]}`);
-      return { kind: x.kind, node: x.node, name: x.name, shape: x.shape, values };
+      return { kind: x.kind, node: x.node, name: x.name, shape: x.shape, values, ...(x.axis === 1 ? { axis: 1 as const } : {}) };
     });
     const attention = (r.attention ?? []).map((a): AttentionTrace => {
       const [Tq, Tm] = a.shape;
@@ -161,7 +174,7 @@ export function decodeRecords(records: TelemetryWire['records']): InsightRecord[
       const values = decodeHistogram(h.values, `records[${r.step}].histograms.${h.name}.values`);
       return h.grads === undefined ? { name: h.name, values } : { name: h.name, values, grads: decodeHistogram(h.grads, `records[${r.step}].histograms.${h.name}.grads`) };
     });
-    return { step: r.step, T: r.T, length: r.length, gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [], attention, histograms };
+    return { step: r.step, T: r.T, length: r.length, ...(r.targetLength === undefined ? {} : { targetLength: r.targetLength }), ...(r.tokens === undefined ? {} : { tokens: r.tokens }), gradNorms, traces, edgeGrads: r.edgeGrads ?? {}, zeroGradNodes: r.zeroGradNodes ?? [], attention, histograms };
   });
 }
 

@@ -157,10 +157,20 @@ export const RecordWireSchema = z.strictObject({
   T: z.number().int(),
   sample: z.number().int(),
   length: z.number().int(),
+  /** The sample's valid length τ′ on the target axis (n→m graphs). */
+  targetLength: z.number().int().optional(),
+  /** The sample's token names (inputs on the source axis, outputs on `outputAxis`), when its data are named tokens. */
+  tokens: z
+    .strictObject({
+      inputs: z.array(z.string().max(64)).max(100_000).optional(),
+      outputs: z.array(z.string().max(64)).max(100_000).optional(),
+      outputAxis: z.union([z.literal(0), z.literal(1)]).optional(),
+    })
+    .optional(),
   /** `name` → ‖∂L/∂h_t‖ per step, float32 base64. */
   gradNorms: z.array(z.strictObject({ name: z.string(), node: z.string(), perStep: b64 })),
   /** Gate activations and hidden states of the recorded sample: `[T, H]` float32 base64. */
-  traces: z.array(z.strictObject({ kind: z.enum(['gate', 'state']), node: z.string(), name: z.string(), value: z.string(), shape: z.tuple([z.number().int(), z.number().int()]), values: b64 })),
+  traces: z.array(z.strictObject({ kind: z.enum(['gate', 'state']), node: z.string(), name: z.string(), value: z.string(), shape: z.tuple([z.number().int(), z.number().int()]), values: b64, axis: z.literal(1).optional() })),
   /** Document edge id → ‖∂L/∂(value on the edge)‖ over the batch and all steps (absent from older hosts). */
   edgeGrads: z.record(z.string(), z.number()).optional(),
   /** Document nodes whose every trainable parameter had a gradient norm below 1e-8. */

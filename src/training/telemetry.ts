@@ -30,6 +30,8 @@ export interface TraceRecord {
   readonly value: string;
   readonly shape: readonly [number, number];
   readonly values: Float32Array;
+  /** 1 for a value on an n→m target (decoder) axis: its T is T′ (absent: the source axis). */
+  readonly axis?: 1;
 }
 
 export interface Recording {
@@ -39,6 +41,8 @@ export interface Recording {
   readonly T: number;
   readonly sample: number;
   readonly length: number;
+  /** The sample's valid length τ′ on the target axis (n→m graphs only). */
+  readonly targetLength?: number;
   readonly gradNorms: readonly GradNormRecord[];
   /** Gate activations (the plan's probes) of the recorded sample. */
   readonly gates: readonly TraceRecord[];

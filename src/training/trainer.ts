@@ -256,13 +256,16 @@ export class Trainer {
       const v = exec.value(value); // (B,T,H); (B,T',H) for a value on the target axis
       const Tv = v.shape[1];
       const H = v.shape[2] ?? 1;
-      return { node, name, value, shape: [Tv, H], values: Float32Array.from(v.data.subarray(sample * Tv * H, (sample + 1) * Tv * H)) };
+      const onTarget = exec.axisOf(value) === 1;
+      return { node, name, value, shape: [Tv, H], values: Float32Array.from(v.data.subarray(sample * Tv * H, (sample + 1) * Tv * H)), ...(onTarget ? { axis: 1 as const } : {}) };
     };
+    const twoAxes = plan.buffers.some((b) => b.axis === 1);
     return {
       step,
       T,
       sample,
       length: lengths[sample],
+      ...(twoAxes ? { targetLength: exec.lengthsOf(1)[sample] } : {}),
       gradNorms: plan.recurrences.map((r, i) => ({ name: r.name, node: r.node, perStep: gradNorms[i] })),
       gates: plan.probes.map((p) => trace(p.node, p.name, p.value)),
       states: plan.recurrences.map((r) => trace(r.node, r.name === r.node ? 'h' : r.name.slice(r.node.length + 1), r.source)),

@@ -113,6 +113,17 @@ test('the seq2seq reverse example: one alignment matrix, τ′ = τ + 1 output s
   await page.mouse.move(box.x + 52 + 3, box.y + 8 + 3);
   await expect(page.getByTestId('attention-heatmap-attn-tip')).toContainText(`i = 1 “${rowTokens[0]}”, t = 1 “${colTokens[0]}”`);
   await page.mouse.move(0, 0);
+  // Gates and states follow each value's own axis: the decoder's τ′ = τ + 1 steps, named by the output tokens.
+  await page.getByTestId('insight-tab-gates').click();
+  const decState = page.getByTestId('state-heatmap-dec-h');
+  await expect(decState).toHaveAttribute('data-axis', 'target');
+  await expect(decState).toHaveAttribute('data-steps', String(rows));
+  expect(JSON.parse((await decState.getAttribute('data-tokens'))!)).toEqual(rowTokens);
+  const encState = page.getByTestId('state-heatmap-enc-h');
+  await expect(encState).toHaveAttribute('data-axis', 'source');
+  await expect(encState).toHaveAttribute('data-steps', String(cols));
+  expect(JSON.parse((await encState.getAttribute('data-tokens'))!)).toEqual(colTokens);
+  await page.getByTestId('insight-tab-attention').click();
   await page.getByTestId('fit-view').click();
   await page.waitForTimeout(400); // the fit is animated (200 ms)
   await page.screenshot({ path: `${SCREENSHOTS}/attention-view.png` });

@@ -42,6 +42,16 @@ describe('attention frames', () => {
     if (event?.name !== 'session.telemetry') throw new Error('the telemetry event was refused');
     const a = decodeRecords(event.payload.records)[0]!.attention[0]!;
     expect([a.rows, a.cols]).toEqual([['C', '⟨end⟩'], ['A', 'B', 'C']]);
+    // the record's tokens, τ′ and a decoder trace's axis travel too
+    const state = { node: 'dec', name: 'h', value: 'dec.h', shape: [2, 1] as const, values: new Float32Array(2), axis: 1 as const };
+    const rich: Recording = { ...recording(undefined), targetLength: 2, tokens: { inputs: ['A', 'B', 'C'], outputs: ['C', '⟨end⟩'], outputAxis: 1 }, states: [state] };
+    const ev = parseHostEvent(JSON.parse(JSON.stringify({ name: 'session.telemetry', payload: toWire('s1', batch([rich]), 10) })));
+    if (ev?.name !== 'session.telemetry') throw new Error('the telemetry event was refused');
+    const d = decodeRecords(ev.payload.records)[0]!;
+    expect(d).toMatchObject({ targetLength: 2, tokens: { inputs: ['A', 'B', 'C'], outputs: ['C', '⟨end⟩'], outputAxis: 1 } });
+    expect(d.traces[0]).toMatchObject({ node: 'dec', kind: 'state', axis: 1 });
+    expect(RecordWireSchema.safeParse({ ...wireRecord([]), tokens: { inputs: 'ABC' } }).success).toBe(false);
+    expect(RecordWireSchema.safeParse({ ...wireRecord([]), tokens: { outputAxis: 2 } }).success).toBe(false);
     const refused = (extra: object) => RecordWireSchema.safeParse(wireRecord([{ ...wireAttention(), ...extra }])).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
     expect(refused({ rows: ['C'] })).toMatch(/^attention\.0\.rows: rows of attn must name 2 query steps, got 1/m);
     expect(refused({ cols: ['A', 'B', 'C', 'D'] })).toMatch(/^attention\.0\.cols: cols of attn must name 3 memory steps, got 4/m);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absMax, classifySteps, diverging, firstLastRatio, isSigmoidGate, lastLiveStep, logTick, logRange, logUnit, pct, saturation, sequential } from '../../../renderer/insight/compute';
+import { absMax, classifySteps, diverging, firstLastRatio, isSigmoidGate, lastLiveStep, logTick, logRange, logUnit, pct, saturation, sequential, traceSteps, traceTokens } from '../../../renderer/insight/compute';
 import { decodeRecords, ingestTelemetry, useInsight } from '../../../renderer/insight/insightStore';
 import { typedToBase64, type TelemetryFrame } from '../../../src/protocol';
 
@@ -65,6 +65,27 @@ describe('gate saturation', () => {
     expect(absMax([0, 0])).toBe(1);
     expect(pct(0.1234)).toBe('12.3%');
     expect(pct(NaN)).toBe('–');
+  });
+});
+
+describe('trace steps and tokens', () => {
+  const enc = { shape: [6, 4] as const };
+  const dec = { shape: [7, 4] as const, axis: 1 as const };
+  it('draws the sample’s valid steps on the trace’s own axis: τ for the source, τ′ for a decoder', () => {
+    const rec = { T: 6, length: 4, targetLength: 5 };
+    expect(traceSteps(enc, rec)).toBe(4);
+    expect(traceSteps(dec, rec)).toBe(5);
+    expect(traceSteps(dec, { T: 6, length: 4 })).toBe(7); // no τ′ given: the whole padded axis
+    expect(traceSteps(enc, { T: 6, length: 0 })).toBe(6);
+    expect(traceSteps({ shape: [3, 4] as const }, rec)).toBe(3); // never beyond the trace
+  });
+  it('names source steps by the input tokens and decoder steps by the output tokens, only when they cover the steps', () => {
+    const tokens = { inputs: ['A', 'B', 'C', 'D'], outputs: ['D', 'C', 'B', 'A', '⟨end⟩'], outputAxis: 1 as const };
+    expect(traceTokens(undefined, tokens, 4)).toEqual(tokens.inputs);
+    expect(traceTokens(1, tokens, 5)).toEqual(tokens.outputs);
+    expect(traceTokens(1, { ...tokens, outputAxis: 0 }, 5)).toBeUndefined();
+    expect(traceTokens(undefined, tokens, 5)).toBeUndefined();
+    expect(traceTokens(undefined, undefined, 4)).toBeUndefined();
   });
 });
 

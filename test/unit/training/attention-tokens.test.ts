@@ -115,6 +115,12 @@ describe('a training session on the reverse task', () => {
       expect(rows).toEqual([...cols].reverse().concat(END_SYMBOL));
       for (const c of cols) expect(s.task!.inputSymbols).toContain(c);
       expect(r.tokens).toEqual({ inputs: cols, outputs: rows, outputAxis: 1 });
+      // the decoder's traces lie on the target axis, whose valid length τ′ the record gives
+      expect(r.targetLength).toBe(rows.length);
+      const axes = new Map(r.states.map((x) => [x.node, x.axis]));
+      expect(axes.get('dec')).toBe(1);
+      expect(axes.get('enc')).toBeUndefined();
+      for (const g of r.gates) expect(g.axis).toBe(g.node === 'dec' ? 1 : undefined);
     }
   });
 });
