@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphDocumentSchema, TrainingConfigSchema } from '../graph/document';
 import { decodeBase64, encodeBase64 } from '../graph/base64';
+import type { StepColumns } from '../training/telemetry';
 
 /**
  * Training sessions over the protocol: the payloads of `session.*` requests and events, and the
@@ -238,20 +239,9 @@ export const SESSION_EVENTS = {
   }),
 } as const satisfies Record<string, z.ZodType>;
 
-/** A decoded telemetry batch, as the renderer uses it. */
-export interface TelemetryFrame {
+/** A decoded telemetry batch, as the renderer uses it: the session's step columns (norms as float32), its id and its planned steps. */
+export interface TelemetryFrame extends StepColumns<Float32Array> {
   readonly sessionId: string;
-  readonly count: number;
-  readonly step: Int32Array;
-  readonly loss: Float64Array;
-  readonly lr: Float64Array;
-  readonly gradNorm: Float64Array;
-  readonly clipped: Uint8Array;
-  readonly metrics: Readonly<Record<string, Float64Array>>;
-  readonly paramNames: readonly string[];
-  readonly paramGradNorms: Float32Array;
-  readonly stepsPerSecond: number;
-  readonly elapsedMs: number;
   readonly totalSteps: number;
 }
 

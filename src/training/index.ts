@@ -6,7 +6,7 @@ export { createSession, type Session, type SessionEvent, type SessionOptions, ty
 export { resolveConfig, resolveTelemetry, type ConfigOverrides, type SessionConfig, type TelemetryOptions } from './config';
 export { SessionError, type SessionErrorCode, type SessionErrorDetail } from './errors';
 export { CheckpointSchema, CHECKPOINT_FORMAT, parseCheckpoint, type Checkpoint } from './checkpoint';
-export { attentionRecords, edgeGradNorms, edgeValues, TelemetryBuffer, telemetryToJson, withAttention, ZERO_GRAD, zeroGradNodes, type AttentionRecord, type EdgeValue, type GradNormRecord, type Recording, type StepRow, type TelemetryBatch, type TraceRecord } from './telemetry';
+export { attentionRecords, edgeGradNorms, edgeValues, TelemetryBuffer, telemetryToJson, withAttention, ZERO_GRAD, zeroGradNodes, type AttentionRecord, type EdgeValue, type GradNormRecord, type Recording, type StepRow, type StepColumns, type TelemetryBatch, type TraceRecord } from './telemetry';
 export { Watchdog, type Divergence, type DivergenceStage } from './watchdog';
 export { metricSums, metricValues, type MetricSum } from './metrics';
 export { batchLoss, OMEGA_METRIC, trainingPascanu, type Evaluation } from './trainer';

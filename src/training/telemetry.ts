@@ -291,7 +291,11 @@ export interface StepRow {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-export interface TelemetryBatch {
+/**
+ * The per-step columns of a batch of telemetry: `count` rows in every array. `P` is the element type
+ * of the per-parameter norms (float64 in process, float32 once sent).
+ */
+export interface StepColumns<P extends Float64Array | Float32Array = Float64Array> {
   /** Number of steps in this batch; every array below has this many rows. */
   readonly count: number;
   /** (count) 1-based training steps. */
@@ -305,11 +309,15 @@ export interface TelemetryBatch {
   /** The trainable parameters, in the order of `paramGradNorms`' columns. */
   readonly paramNames: readonly string[];
   /** (count, P) row-major: per-parameter pre-clip gradient norms. */
-  readonly paramGradNorms: Float64Array;
+  readonly paramGradNorms: P;
   /** Steps per second over this batch (wall clock since the previous batch). */
   readonly stepsPerSecond: number;
   /** ms since the session started (paused time excluded). */
   readonly elapsedMs: number;
+}
+
+/** One batch of telemetry as a session emits it: the step columns and the records taken meanwhile. */
+export interface TelemetryBatch extends StepColumns {
   readonly records: readonly Recording[];
 }
 
