@@ -222,10 +222,10 @@ export const en = {
     metricOf: '{{metric}} ({{node}})',
     pascanu: 'Gradient-norm regulariser (Pascanu)',
     pascanuOn: 'Add λ·Ω to the loss',
-    pascanuHint: 'Ω asks the gradient flowing back through each chosen RNN cell to keep its norm from one time step to the one before (‖g ∂h_t/∂h_t−1‖ / ‖g‖ close to 1), against vanishing gradients. Training minimises L + λ·Ω; the loss chart shows L, and Ω gets its own chart.',
+    pascanuHint: 'Ω asks the gradient flowing back through each chosen RNN, LSTM or GRU cell to keep its norm from one time step to the one before (‖g ∂h_t/∂h_t−1‖ / ‖g‖ close to 1), against vanishing gradients. Training minimises L + λ·Ω; the loss chart shows L, and Ω gets its own chart.',
+    pascanuNodes: 'Cells',
+    pascanuNoCell: 'Unavailable: the graph has no RNN, LSTM or GRU node. The regulariser is for these cells.',
     pascanuLambda: 'λ',
-    pascanuNodes: 'RNN nodes',
-    pascanuNoRnn: 'Unavailable: the graph has no RNN node. The regulariser is for Elman RNN cells.',
     pascanuTbptt: 'Unavailable under truncated BPTT: clear TBPTT k1 and k2 to train with full BPTT.',
     status: {
       starting: 'Starting…',

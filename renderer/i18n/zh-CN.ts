@@ -224,10 +224,10 @@ export const zhCN: Texts = {
     metricOf: '{{metric}}（{{node}}）',
     pascanu: '梯度范数正则项（Pascanu）',
     pascanuOn: '在损失上加 λ·Ω',
-    pascanuHint: 'Ω 要求经过所选 RNN 单元反向传播的梯度在相邻时间步之间保持范数（‖g ∂h_t/∂h_t−1‖ / ‖g‖ 接近 1），以对抗梯度消失。训练最小化 L + λ·Ω；损失图显示 L，Ω 有单独的图。',
+    pascanuHint: 'Ω 要求经过所选 RNN、LSTM 或 GRU 单元反向传播的梯度在相邻时间步之间保持范数（‖g ∂h_t/∂h_t−1‖ / ‖g‖ 接近 1），以对抗梯度消失。训练最小化 L + λ·Ω；损失图显示 L，Ω 有单独的图。',
+    pascanuNodes: '单元',
+    pascanuNoCell: '不可用：图中没有 RNN、LSTM 或 GRU 节点。该正则项只用于这些单元。',
     pascanuLambda: 'λ',
-    pascanuNodes: 'RNN 节点',
-    pascanuNoRnn: '不可用：图中没有 RNN 节点。该正则项只用于 Elman RNN 单元。',
     pascanuTbptt: '截断 BPTT 下不可用：清空 TBPTT k1 和 k2 以使用完整 BPTT 训练。',
     status: {
       starting: '正在启动…',

@@ -6,9 +6,10 @@ import { useTraining } from './trainingStore';
 import './pascanu.css';
 
 /**
- * The Pascanu regulariser in the training form: on/off, λ, and the RNN nodes it covers (every RNN
- * node until the user chooses). Disabled, with the reason, when the graph has no RNN node or the
- * form asks for truncated BPTT. A bad setting is named with the engine's own message, checked live.
+ * The Pascanu regulariser in the training form: on/off, λ, and the RNN, LSTM and GRU nodes it covers
+ * (every such node off the decoder axis until the user chooses). Disabled, with the reason, when the
+ * graph has none or the form asks for truncated BPTT. A bad setting is named with the engine's own
+ * message, checked live.
  */
 export function PascanuControl() {
   const { t } = useTranslation();
@@ -55,7 +56,7 @@ export function PascanuControl() {
       </div>
       {block !== undefined ? (
         <div className="train-pascanu-note" data-testid="train-pascanu-unavailable">
-          {t(block === 'noRnn' ? 'training.pascanuNoRnn' : 'training.pascanuTbptt')}
+          {t(block === 'noCell' ? 'training.pascanuNoCell' : 'training.pascanuTbptt')}
         </div>
       ) : (
         <div className="train-pascanu-row" role="group" aria-label={t('training.pascanuNodes')}>

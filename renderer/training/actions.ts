@@ -28,7 +28,7 @@ export type ParsedForm = { ok: true; payload: Omit<StartPayload, 'doc'> } | { ok
 
 /**
  * Parses the form into a `session.start` payload (without the document), or says which fields are
- * wrong. `graph` is the graph to train: the Pascanu regulariser's nodes default to its RNN nodes,
+ * wrong. `graph` is the graph to train: the Pascanu regulariser's nodes default to its RNN, LSTM and GRU cells,
  * and its setting is checked by the engine's own rule (the message goes beside the control).
  */
 export function parseForm(form: TrainingForm, graph: Pick<GraphDocument, 'nodes' | 'edges'> & Partial<Pick<GraphDocument, 'training'>> = { nodes: [], edges: [] }): ParsedForm {
@@ -65,7 +65,7 @@ export function parseForm(form: TrainingForm, graph: Pick<GraphDocument, 'nodes'
     const checked = def.params.safeParse(taskParams);
     if (!checked.success) for (const issue of checked.error.issues) errors[`taskParams.${String(issue.path[0] ?? '')}`] ??= issue.message;
   }
-  // The regulariser counts only while the control is available (RNN nodes, full BPTT); off, the
+  // The regulariser counts only while the control is available (RNN, LSTM or GRU cells, full BPTT); off, the
   // document's setting (if any) is removed from the run's config.
   let pascanu: { nodes: string[]; lambda: number } | null = null;
   if (form.pascanu && pascanuBlock(form, graph) === undefined) {

@@ -11,45 +11,61 @@ import type { TrainingForm } from './trainingStore';
 
 type Graph = Pick<GraphDocument, 'nodes' | 'edges'>;
 
-/** Why the control is disabled: no RNN node in the graph, or truncated BPTT chosen in the form. */
-export type PascanuBlock = 'noRnn' | 'tbptt';
+/** Why the control is disabled: no RNN, LSTM or GRU node in the graph, or truncated BPTT chosen in the form. */
+export type PascanuBlock = 'noCell' | 'tbptt';
 
-/** Ids of the graph's `RNN` nodes (the kind Ω is defined for), in document order. */
-export function rnnNodeIds(graph: Pick<GraphDocument, 'nodes'>): string[] {
-  return graph.nodes.filter((n) => n.type === 'RNN').map((n) => n.id);
+/** The node kinds Ω is defined for. */
+const CELL_KINDS: readonly string[] = ['RNN', 'LSTM', 'GRU'];
+
+/** Ids of the graph's `RNN`, `LSTM` and `GRU` nodes (the kinds Ω is defined for), in document order. */
+export function cellNodeIds(graph: Pick<GraphDocument, 'nodes'>): string[] {
+  return graph.nodes.filter((n) => CELL_KINDS.includes(n.type)).map((n) => n.id);
 }
 
 /** Whether the form asks for truncated BPTT (either k field filled). */
 export const formHasTbptt = (form: Pick<TrainingForm, 'k1' | 'k2'>): boolean => form.k1.trim() !== '' || form.k2.trim() !== '';
 
 export function pascanuBlock(form: Pick<TrainingForm, 'k1' | 'k2'>, graph: Pick<GraphDocument, 'nodes'>): PascanuBlock | undefined {
-  if (rnnNodeIds(graph).length === 0) return 'noRnn';
+  if (cellNodeIds(graph).length === 0) return 'noCell';
   if (formHasTbptt(form)) return 'tbptt';
   return undefined;
 }
 
 /**
- * The nodes the regulariser covers: every RNN node while the form has made no choice (`null`),
+ * The cells covered while the form has made no choice: every RNN, LSTM and GRU node except those
+ * on the target (decoder) time axis, which training refuses.
+ */
+function defaultNodes(graph: Graph): string[] {
+  const cells = cellNodeIds(graph);
+  const compiled = compile(graph);
+  if (!compiled.ok) return cells;
+  const decoder = new Set(compiled.plan.recurrences.filter((r) => r.axis === 1).map((r) => r.node));
+  return cells.filter((id) => !decoder.has(id));
+}
+
+/**
+ * The nodes the regulariser covers: the default cells while the form has made no choice (`null`),
  * else the chosen ids that are still in the graph (a deleted node leaves the choice).
  */
-export function pascanuNodes(form: Pick<TrainingForm, 'pascanuNodes'>, graph: Pick<GraphDocument, 'nodes'>): string[] {
-  if (form.pascanuNodes === null) return rnnNodeIds(graph);
+export function pascanuNodes(form: Pick<TrainingForm, 'pascanuNodes'>, graph: Graph): string[] {
+  if (form.pascanuNodes === null) return defaultNodes(graph);
   const present = new Set<string>(graph.nodes.map((n) => n.id));
   return form.pascanuNodes.filter((id) => present.has(id));
 }
 
-/** The nodes the control lists: the RNN nodes, then any other chosen node still in the graph (so it can be unticked). */
-export function offeredNodes(form: Pick<TrainingForm, 'pascanuNodes'>, graph: Pick<GraphDocument, 'nodes'>): string[] {
-  const rnns = rnnNodeIds(graph);
-  return [...rnns, ...pascanuNodes(form, graph).filter((id) => !rnns.includes(id))];
+/** The nodes the control lists: the RNN, LSTM and GRU nodes, then any other chosen node still in the graph (so it can be unticked). */
+export function offeredNodes(form: Pick<TrainingForm, 'pascanuNodes'>, graph: Graph): string[] {
+  const cells = cellNodeIds(graph);
+  if (form.pascanuNodes === null) return cells;
+  return [...cells, ...pascanuNodes(form, graph).filter((id) => !cells.includes(id))];
 }
 
-/** The form's choice with `id` ticked or unticked (the first change turns "every RNN node" into a list). */
-export function toggledNodes(form: Pick<TrainingForm, 'pascanuNodes'>, graph: Pick<GraphDocument, 'nodes'>, id: string, on: boolean): string[] {
+/** The form's choice with `id` ticked or unticked (the first change turns the default into a list). */
+export function toggledNodes(form: Pick<TrainingForm, 'pascanuNodes'>, graph: Graph, id: string, on: boolean): string[] {
   const current = pascanuNodes(form, graph);
   const rest = current.filter((x) => x !== id);
   if (!on) return rest;
-  // Keep the listed order: RNN nodes in document order, then the others.
+  // Keep the listed order: cells in document order, then the others.
   const wanted = new Set([...rest, id]);
   return offeredNodes({ pascanuNodes: [...wanted] }, graph).filter((x) => wanted.has(x));
 }

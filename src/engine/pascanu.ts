@@ -1,6 +1,8 @@
 import type { Plan } from '../compiler/plan';
-import { RNNParams } from '../nodes/rnn';
 import type { Executor } from './executor';
+import { cellTerm, PASCANU_KINDS, resolveCell, type PascanuCell } from './pascanu-cells';
+
+export type { PascanuCell } from './pascanu-cells';
 
 /**
  * The Pascanu regulariser (models.md "Outputs and losses"), added to the loss as `L + λ Ω`:
@@ -8,10 +10,13 @@ import type { Executor } from './executor';
  *   Ω = (1/B) Σ_b Σ_{t=1}^{τ_b} ( ‖g_{b,t} ∂h_{b,t}/∂h_{b,t−1}‖ / ‖g_{b,t}‖ − 1 )²,   g_{b,t} = ∂L/∂h_{b,t}
  *
  * with g held constant (read from the ordinary backward pass); terms with g = 0 are skipped; with
- * several nodes their Ω are summed. Available for Elman `RNN` cells without a skip connection, under
- * full BPTT.
+ * several nodes their Ω are summed. Available for Elman `RNN` cells without a skip connection, `LSTM`
+ * cells without peepholes (the Jacobian taken at fixed `c_{t−1}`) and `GRU` cells in all their forms,
+ * under full BPTT. The per-cell rules are in `pascanu-cells.ts` (LSTM and GRU: `pascanu-gated.ts`);
+ * each gives Ω, a direct part of `∂Ω/∂θ` and seeds on values of the graph that one extra backward
+ * pass, shared by all cells, carries to every weight.
  *
- * For a step `a = b + W h_{t−1} + U x_t`, `h_t = φ(a)`: `u = g ⊙ φ'(a)`, `v = g ∂h_t/∂h_{t−1} = Wᵀ u`,
+ * Elman: for a step `a = b + W h_{t−1} + U x_t`, `h_t = φ(a)`: `u = g ⊙ φ'(a)`, `v = g ∂h_t/∂h_{t−1} = Wᵀ u`,
  * `ω = (‖v‖/‖g‖ − 1)²` and `r = ∂ω/∂v = 2(‖v‖/‖g‖ − 1) v / (‖v‖ ‖g‖)`. Then `∂ω/∂W_ij += u_i r_j`
  * directly, and through `a`: `∂ω/∂a = (W r) ⊙ g ⊙ φ''(a)`. For tanh `φ'' = −2 h φ'`, which is the
  * ordinary backward of a seed `s_t = −2 h_t ⊙ g ⊙ (W r)` on `h_t`; for relu `φ'' = 0`. So `∂Ω/∂θ` is
@@ -25,7 +30,7 @@ export type PascanuErrorCode =
   | 'pascanu-bad-config'
   /** A named node is not in the graph. */
   | 'pascanu-unknown-node'
-  /** A named node is not an Elman RNN cell without a skip connection. */
+  /** A named node is not an RNN (without a skip connection), LSTM (without peepholes) or GRU cell. */
   | 'pascanu-unsupported-node'
   /** The executor has not run the full forward and backward pass the term needs. */
   | 'pascanu-not-ready';
@@ -43,21 +48,10 @@ export class PascanuError extends Error {
 }
 
 export interface PascanuConfig {
-  /** Document ids of the RNN nodes whose Ω is added (summed). */
+  /** Document ids of the RNN, LSTM or GRU nodes whose Ω is added (summed). */
   readonly nodes: readonly string[];
   /** λ (default 1). */
   readonly lambda?: number;
-}
-
-/** One regularised cell, resolved against a plan. */
-export interface PascanuCell {
-  readonly node: string;
-  /** Value id of h (`[T,B,H]` in the executor). */
-  readonly source: string;
-  /** Weight name of W `[H,H]`. */
-  readonly weight: string;
-  readonly hidden: number;
-  readonly activation: 'tanh' | 'relu';
 }
 
 export interface PascanuSetup {
@@ -76,21 +70,18 @@ export interface PascanuNode {
 export function resolvePascanu(plan: Plan, nodes: readonly PascanuNode[], config: PascanuConfig): PascanuSetup {
   const lambda = config.lambda ?? 1;
   if (!(Number.isFinite(lambda) && lambda >= 0)) throw new PascanuError('pascanu-bad-config', undefined, `λ must be a finite number ≥ 0, got ${lambda}`);
-  if (config.nodes.length === 0) throw new PascanuError('pascanu-bad-config', undefined, 'name at least one RNN node whose Ω to add');
-  const rnns = nodes.filter((n) => n.type === 'RNN').map((n) => `"${n.id}"`);
-  const available = rnns.length > 0 ? `the RNN nodes are ${rnns.join(', ')}` : 'the graph has no RNN node';
+  if (config.nodes.length === 0) throw new PascanuError('pascanu-bad-config', undefined, 'name at least one RNN, LSTM or GRU node whose Ω to add');
+  const eligible = nodes.filter((n) => PASCANU_KINDS.includes(n.type)).map((n) => `"${n.id}" (${n.type})`);
+  const available = eligible.length > 0 ? `the RNN, LSTM and GRU nodes are ${eligible.join(', ')}` : 'the graph has no RNN, LSTM or GRU node';
   const cells = config.nodes.map((id, k): PascanuCell => {
     if (config.nodes.indexOf(id) !== k) throw new PascanuError('pascanu-bad-config', id, `node "${id}" is named twice; name each node once`);
     const node = nodes.find((n) => n.id === id);
     if (node === undefined) throw new PascanuError('pascanu-unknown-node', id, `there is no node "${id}" in the graph; ${available}`);
-    if (node.type !== 'RNN') throw new PascanuError('pascanu-unsupported-node', id, `node "${id}" is a ${node.type}: Ω is available for RNN cells (Elman) only; ${available}`);
-    const p = RNNParams.safeParse(node.params);
-    if (!p.success) throw new PascanuError('pascanu-unsupported-node', id, `RNN node "${id}" has invalid params: ${p.error.issues[0]?.message ?? 'unknown problem'}`);
-    if (p.data.skip !== undefined) throw new PascanuError('pascanu-unsupported-node', id, `RNN node "${id}" has a skip connection through time: Ω is available for RNN cells without one; remove the skip or the node from the regulariser`);
-    const rec = plan.recurrences.find((r) => r.node === id && r.name === id);
-    const weight = `${id}.W`;
-    if (rec === undefined || !plan.params.some((q) => q.name === weight)) throw new PascanuError('pascanu-unknown-node', id, `the compiled graph has no state or weight W for RNN node "${id}"`);
-    return { node: id, source: rec.source, weight, hidden: p.data.hidden, activation: p.data.activation };
+    if (node.type === 'Bidirectional') throw new PascanuError('pascanu-unsupported-node', id, `Bidirectional node "${id}" runs its cell in both directions: Ω is available for forward RNN (Elman), LSTM and GRU cells only; ${available}`);
+    if (!PASCANU_KINDS.includes(node.type)) throw new PascanuError('pascanu-unsupported-node', id, `node "${id}" is a ${node.type}: Ω is available for RNN (Elman), LSTM and GRU cells; ${available}`);
+    const cell = resolveCell(plan, node);
+    if ('code' in cell) throw new PascanuError(cell.code, id, cell.message);
+    return cell;
   });
   return { lambda, cells };
 }
@@ -113,8 +104,9 @@ export interface PascanuResult {
 /**
  * After a forward over all steps and the ordinary `backward(0)` on `exec`, with `loss` their result
  * (`grads` may be the executor's own arrays: they are copied first), computes Ω and its gradient
- * with one more backward pass (tanh cells only). That pass overwrites the executor's gradients
- * (`rawGradient`, `initialStateGradients`, the arrays `backward` returned): read L's before.
+ * with one more backward pass (none when no cell has seeds: relu Elman cells alone). That pass
+ * overwrites the executor's gradients (`rawGradient`, `initialStateGradients`, the arrays
+ * `backward` returned): read L's before.
  */
 export function pascanuTerm(exec: Executor, setup: PascanuSetup, loss: { readonly total: number; readonly grads: ReadonlyMap<string, Float64Array> }): PascanuResult {
   const lossGrads = new Map<string, Float64Array>();
@@ -124,20 +116,25 @@ export function pascanuTerm(exec: Executor, setup: PascanuSetup, loss: { readonl
     lossGrads.set(p.name, g.slice());
   }
   const B = exec.batchSize;
-  const T = exec.stepCount;
-  if (B === 0 || T === 0) throw new PascanuError('pascanu-not-ready', undefined, 'bind a batch and run forward and backward before computing Ω');
+  if (B === 0 || exec.stepCount === 0) throw new PascanuError('pascanu-not-ready', undefined, 'bind a batch and run forward and backward before computing Ω');
   const perNode: Record<string, number> = {};
-  const direct = new Map<string, Float64Array>(); // ∂Ω/∂W, the part through W in v = Wᵀu
-  const seeds = new Map<string, Float64Array>(); // ∂Ω/∂h_t through φ'(a_t): (T,B,H)
+  const direct = new Map<string, Float64Array>(); // ∂Ω/∂θ through the weights read directly
+  const seeds = new Map<string, Float64Array>(); // ∂Ω/∂value, carried by one backward pass
+  const addTo = (into: Map<string, Float64Array>, key: string, a: Float64Array) => {
+    const acc = into.get(key);
+    if (acc === undefined) into.set(key, a.slice());
+    else for (let i = 0; i < acc.length; i++) acc[i] += a[i];
+  };
   let omega = 0;
   for (const cell of setup.cells) {
+    const expected = exec.stepsOf(exec.axisOf(cell.source)) * B * cell.hidden;
+    const got = exec.rawGradient(cell.source).length;
+    if (got !== expected) throw new PascanuError('pascanu-not-ready', cell.node, `the gradient of "${cell.source}" has ${got} values, expected T·B·H = ${expected}`);
     const term = cellTerm(exec, cell);
     perNode[cell.node] = term.omega;
     omega += term.omega;
-    const dW = direct.get(cell.weight);
-    if (dW === undefined) direct.set(cell.weight, term.dW);
-    else for (let i = 0; i < dW.length; i++) dW[i] += term.dW[i];
-    if (term.seed !== null) seeds.set(cell.source, term.seed);
+    for (const [name, d] of term.direct) addTo(direct, name, d);
+    for (const [id, seed] of term.seeds) addTo(seeds, id, seed);
   }
   const grads = new Map<string, Float64Array>();
   if (seeds.size > 0) {
@@ -159,62 +156,4 @@ export function pascanuTerm(exec: Executor, setup: PascanuSetup, loss: { readonl
     gradsTotal.set(name, sum);
   }
   return { lambda, omega, perNode, grads, lossTotal: loss.total + lambda * omega, gradsTotal };
-}
-
-/** One cell's Ω, its direct `∂Ω/∂W` `[H,H]`, and its seeds on h `(T,B,H)` (null for relu). */
-function cellTerm(exec: Executor, cell: PascanuCell): { omega: number; dW: Float64Array; seed: Float64Array | null } {
-  const B = exec.batchSize;
-  const T = exec.stepCount;
-  const H = cell.hidden;
-  const g = exec.rawGradient(cell.source); // g: (T,B,H), ∂L/∂h_t
-  if (g.length !== T * B * H) throw new PascanuError('pascanu-not-ready', cell.node, `the gradient of "${cell.source}" has ${g.length} values, expected T·B·H = ${T * B * H}`);
-  const h = exec.value(cell.source).data; // h: (B,T,H)
-  const W = exec.weights.get(cell.weight); // W: (H,H), [out, in]
-  const mask = exec.maskTimeMajor(); // m: (T,B)
-  const tanh = cell.activation === 'tanh';
-  const dW = new Float64Array(H * H);
-  const seed = tanh ? new Float64Array(T * B * H) : null;
-  const u = new Float64Array(H);
-  const v = new Float64Array(H);
-  let omega = 0;
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
-      if (mask[t * B + b] === 0) continue;
-      const gOff = (t * B + b) * H;
-      const hOff = (b * T + t) * H;
-      let gg = 0;
-      for (let i = 0; i < H; i++) gg += g[gOff + i] * g[gOff + i];
-      if (gg === 0) continue;
-      const gn = Math.sqrt(gg);
-      // u = g ⊙ φ'(a): tanh' = 1 − h², relu' = 1[h > 0]
-      for (let i = 0; i < H; i++) {
-        const y = h[hOff + i];
-        u[i] = g[gOff + i] * (tanh ? 1 - y * y : y > 0 ? 1 : 0);
-      }
-      // v = Wᵀ u
-      v.fill(0);
-      for (let i = 0; i < H; i++) {
-        const ui = u[i];
-        if (ui === 0) continue;
-        for (let j = 0; j < H; j++) v[j] += W[i * H + j] * ui;
-      }
-      let vv = 0;
-      for (let j = 0; j < H; j++) vv += v[j] * v[j];
-      const vn = Math.sqrt(vv);
-      const ratio = vn / gn - 1;
-      omega += ratio * ratio;
-      if (vn === 0) continue;
-      const coef = (2 * ratio) / (vn * gn * B); // r = coef · v, with Ω's 1/B
-      for (let i = 0; i < H; i++) {
-        let wr = 0; // (W r)_i
-        for (let j = 0; j < H; j++) {
-          const rj = coef * v[j];
-          dW[i * H + j] += u[i] * rj;
-          wr += W[i * H + j] * rj;
-        }
-        if (seed !== null) seed[gOff + i] = -2 * h[hOff + i] * g[gOff + i] * wr;
-      }
-    }
-  }
-  return { omega: omega / B, dW, seed };
 }

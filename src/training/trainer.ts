@@ -68,7 +68,7 @@ export function trainingPascanu(plan: Plan, nodes: readonly PascanuNode[], confi
   }
   const onTarget = new Set(plan.buffers.filter((v) => v.axis === 1).map((v) => v.id));
   const decoder = setup.cells.find((c) => onTarget.has(c.source));
-  if (decoder !== undefined) throw bad(`RNN node "${decoder.node}" runs on the target (decoder) time axis; the Pascanu term regularises source-axis (encoder) cells only — leave it out of the list`);
+  if (decoder !== undefined) throw bad(`${nodes.find((n) => n.id === decoder.node)?.type ?? 'cell'} node "${decoder.node}" runs on the target (decoder) time axis; the Pascanu term regularises source-axis (encoder) cells only — leave it out of the list`);
   return setup;
 }
 

@@ -36,13 +36,13 @@ test('the Pascanu regulariser: turned on for the Elman example, trained, Ω char
   await page.getByTestId('train-k1').fill('');
   await expect(on).toBeEnabled();
 
-  // On: every RNN node by default (the example has one, "cell").
+  // On: every cell by default (the example has one, "cell").
   await on.check();
   await expect(lambda).toBeEnabled();
   await expect(cell).toBeChecked();
   // No node chosen: the engine's own message, live, beside the control.
   await cell.uncheck();
-  await expect(page.getByTestId('train-error-pascanu')).toHaveText('name at least one RNN node whose Ω to add');
+  await expect(page.getByTestId('train-error-pascanu')).toHaveText('name at least one RNN, LSTM or GRU node whose Ω to add');
   await cell.check();
   await expect(page.getByTestId('train-error-pascanu')).toHaveCount(0);
   // A bad λ is named when Start is pressed, and nothing starts.
@@ -96,9 +96,9 @@ test('the Pascanu regulariser: turned on for the Elman example, trained, Ω char
   await expect(lambda).toHaveValue('0.5');
 });
 
-test('the Pascanu control is unavailable for a graph without an RNN node, and says why', async ({ page }) => {
-  await openExample(page, 'lstm-adding');
+test('the Pascanu control is unavailable for a graph without an RNN, LSTM or GRU node, and says why', async ({ page }) => {
+  await openExample(page, 'leaky-adding');
   await page.getByTestId('training-toggle').click();
   await expect(page.getByTestId('train-pascanu')).toBeDisabled();
-  await expect(page.getByTestId('train-pascanu-unavailable')).toHaveText('Unavailable: the graph has no RNN node. The regulariser is for Elman RNN cells.');
+  await expect(page.getByTestId('train-pascanu-unavailable')).toHaveText('Unavailable: the graph has no RNN, LSTM or GRU node. The regulariser is for these cells.');
 });

@@ -134,11 +134,11 @@ describe('unroll step with the Pascanu regulariser', () => {
     const { graph, batch, dump } = setup({ nodes: ['readout'] });
     const r = await run(['step', graph, '--batch', batch, '--dump', dump, '--seed', '3']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/training\.pascanu: node "readout" is a Linear: Ω is available for RNN cells \(Elman\) only; the RNN nodes are "cell" \[pascanu-unsupported-node\]/);
+    expect(r.err).toMatch(/training\.pascanu: node "readout" is a Linear: Ω is available for RNN \(Elman\), LSTM and GRU cells; the RNN, LSTM and GRU nodes are "cell" \(RNN\) \[pascanu-unsupported-node\]/);
     const unknown = setup({ nodes: ['nope'] });
     const r2 = await run(['step', unknown.graph, '--batch', unknown.batch, '--dump', unknown.dump, '--seed', '3']);
     expect(r2.code).toBe(1);
-    expect(r2.err).toMatch(/training\.pascanu: there is no node "nope" in the graph; the RNN nodes are "cell" \[pascanu-unknown-node\]/);
+    expect(r2.err).toMatch(/training\.pascanu: there is no node "nope" in the graph; the RNN, LSTM and GRU nodes are "cell" \(RNN\) \[pascanu-unknown-node\]/);
   });
 
   it('unroll train names the regulariser in its header and shows Ω on the progress line', async () => {

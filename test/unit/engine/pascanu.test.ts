@@ -256,19 +256,17 @@ describe('resolvePascanu refuses what it cannot regularise, naming the node', ()
     return 'no error';
   };
 
-  it('a node of another kind: Ω is available for RNN cells', () => {
-    expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: ['o'] }))).toMatch(/^pascanu-unsupported-node: node "o" is a Linear: Ω is available for RNN cells .*"l0"/);
-    const lstm = new GraphBuilder()
+  it('a node of another kind: Ω is available for RNN, LSTM and GRU cells, listed by kind', () => {
+    expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: ['o'] }))).toMatch(/^pascanu-unsupported-node: node "o" is a Linear: Ω is available for RNN \(Elman\), LSTM and GRU cells; the RNN, LSTM and GRU nodes are "l0" \(RNN\)$/);
+    const jordan = new GraphBuilder()
       .node('x', 'Input', { role: 'sequence', size: 2 })
       .node('y', 'Input', { role: 'sequence', size: 2 })
-      .node('cell', 'LSTM', { hidden: 3 })
-      .node('o', 'Linear', { units: 2 })
+      .node('cell', 'Jordan', { hidden: 3, size: 2, feedback: 'logits' })
       .node('loss', 'MSE')
       .edge('x.out', 'cell.in')
-      .edge('cell.h', 'o.in0')
-      .edge('o.out', 'loss.prediction')
+      .edge('cell.o', 'loss.prediction')
       .edge('y.out', 'loss.target');
-    expect(code(() => resolvePascanu(planOf(lstm), lstm.nodes, { nodes: ['cell'] }))).toMatch(/^pascanu-unsupported-node: node "cell" is a LSTM: Ω is available for RNN cells \(Elman\) only; the graph has no RNN node/);
+    expect(code(() => resolvePascanu(planOf(jordan), jordan.nodes, { nodes: ['cell'] }))).toMatch(/^pascanu-unsupported-node: node "cell" is a Jordan: Ω is available for RNN \(Elman\), LSTM and GRU cells; the graph has no RNN, LSTM or GRU node$/);
   });
 
   it('an RNN with a skip connection, an unknown node, a node named twice, a bad λ', () => {
@@ -283,7 +281,7 @@ describe('resolvePascanu refuses what it cannot regularise, naming the node', ()
       .edge('o.out', 'loss.prediction')
       .edge('y.out', 'loss.target');
     expect(code(() => resolvePascanu(planOf(skip), skip.nodes, { nodes: ['r'] }))).toMatch(/^pascanu-unsupported-node: RNN node "r" has a skip connection/);
-    expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: ['l9'] }))).toMatch(/^pascanu-unknown-node: there is no node "l9" in the graph; the RNN nodes are "l0"/);
+    expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: ['l9'] }))).toMatch(/^pascanu-unknown-node: there is no node "l9" in the graph; the RNN, LSTM and GRU nodes are "l0" \(RNN\)$/);
     expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: ['l0', 'l0'] }))).toMatch(/^pascanu-bad-config: node "l0" is named twice/);
     expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: [] }))).toMatch(/^pascanu-bad-config/);
     expect(code(() => resolvePascanu(plan, stack(layers).nodes, { nodes: ['l0'], lambda: -1 }))).toMatch(/^pascanu-bad-config: λ must be a finite number ≥ 0/);

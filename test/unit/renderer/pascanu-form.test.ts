@@ -6,7 +6,7 @@ import { typedToBase64, type HostEvent } from '../../../src/protocol';
 import { OMEGA_METRIC } from '../../../src/training';
 import { useApp } from '../../../renderer/store';
 import { fieldOfPath, handleSessionEvent, parseForm } from '../../../renderer/training/actions';
-import { offeredNodes, pascanuBlock, pascanuNodes, pascanuProblem, rnnNodeIds, toggledNodes } from '../../../renderer/training/pascanu';
+import { cellNodeIds, offeredNodes, pascanuBlock, pascanuNodes, pascanuProblem, toggledNodes } from '../../../renderer/training/pascanu';
 import { formFromTraining, useTraining, type TrainingForm } from '../../../renderer/training/trainingStore';
 
 function example(name: string): GraphDocument {
@@ -32,16 +32,16 @@ function stacked(): GraphDocument {
 const form = (doc: GraphDocument, patch: Partial<TrainingForm> = {}): TrainingForm => ({ ...formFromTraining(doc.training), ...patch });
 
 describe('the Pascanu control in the training form', () => {
-  it('reads training.pascanu from the document, and is off with λ 1 and every RNN node when there is none', () => {
+  it('reads training.pascanu from the document, and is off with λ 1 and the default cells when there is none', () => {
     const doc = example('elman-adding');
     expect(formFromTraining(doc.training)).toMatchObject({ pascanu: false, pascanuLambda: '1', pascanuNodes: null });
     const f = formFromTraining({ ...doc.training!, pascanu: { nodes: ['cell'], lambda: 0.25 } });
     expect(f).toMatchObject({ pascanu: true, pascanuLambda: '0.25', pascanuNodes: ['cell'] });
   });
 
-  it('offers only RNN nodes, every one by default; a choice keeps document order and drops deleted nodes', () => {
+  it('offers only RNN, LSTM and GRU nodes, every one by default; a choice keeps document order and drops deleted nodes', () => {
     const doc = stacked();
-    expect(rnnNodeIds(doc)).toEqual(['cell', 'top']);
+    expect(cellNodeIds(doc)).toEqual(['cell', 'top']);
     const f = form(doc, { pascanu: true });
     expect(pascanuNodes(f, doc)).toEqual(['cell', 'top']);
     expect(offeredNodes(f, doc)).toEqual(['cell', 'top']);
@@ -49,19 +49,35 @@ describe('the Pascanu control in the training form', () => {
     expect(onlyTop).toEqual(['top']);
     expect(toggledNodes({ pascanuNodes: onlyTop }, doc, 'cell', true)).toEqual(['cell', 'top']);
     expect(pascanuNodes({ pascanuNodes: ['gone', 'top'] }, doc)).toEqual(['top']);
-    // A non-RNN node named in the document stays listed, so it can be unticked (the engine refuses it).
+    // A node of another kind named in the document stays listed, so it can be unticked (the engine refuses it).
     expect(offeredNodes({ pascanuNodes: ['readout'] }, doc)).toEqual(['cell', 'top', 'readout']);
   });
 
-  it('is unavailable without an RNN node, and under truncated BPTT', () => {
-    expect(pascanuBlock(form(example('lstm-adding')), example('lstm-adding'))).toBe('noRnn');
+  it('offers LSTM and GRU nodes; by default leaves out a decoder’s cells (training refuses them)', () => {
+    const stack = example('stacked-lstm');
+    expect(cellNodeIds(stack)).toEqual(['lstm1', 'lstm2']);
+    expect(pascanuNodes(form(stack), stack)).toEqual(['lstm1', 'lstm2']);
+    const gru = example('gru-adding');
+    expect(pascanuBlock(form(gru), gru)).toBeUndefined();
+    expect(pascanuProblem(gru, { nodes: pascanuNodes(form(gru), gru) })).toBeUndefined();
+    const s2s = example('seq2seq-context-reverse');
+    expect(offeredNodes(form(s2s), s2s)).toEqual(['enc', 'dec']);
+    expect(pascanuNodes(form(s2s), s2s)).toEqual(['enc']);
+    const r = parseForm(form(stack, { pascanu: true, pascanuNodes: ['lstm2'] }), stack);
+    expect(r.ok && r.payload.config?.pascanu).toEqual({ nodes: ['lstm2'], lambda: 1 });
+  });
+
+  it('is unavailable without an RNN, LSTM or GRU node, and under truncated BPTT', () => {
+    expect(pascanuBlock(form(example('leaky-adding')), example('leaky-adding'))).toBe('noCell');
+    expect(pascanuBlock(form(example('bilstm-parity')), example('bilstm-parity'))).toBe('noCell');
+    expect(pascanuBlock(form(example('lstm-adding')), example('lstm-adding'))).toBeUndefined();
     const doc = example('elman-adding');
     expect(pascanuBlock(form(doc), doc)).toBeUndefined();
     expect(pascanuBlock(form(doc, { k1: '5', k2: '' }), doc)).toBe('tbptt');
     expect(pascanuBlock(form(doc, { k1: '', k2: '8' }), doc)).toBe('tbptt');
   });
 
-  it('parses into training.pascanu of the session config: every RNN node by default, λ as typed', () => {
+  it('parses into training.pascanu of the session config: every cell by default, λ as typed', () => {
     const doc = stacked();
     const r = parseForm(form(doc, { pascanu: true, pascanuLambda: '0.5' }), doc);
     expect(r.ok).toBe(true);
@@ -94,9 +110,9 @@ describe('the Pascanu control in the training form', () => {
     expect(zero.ok).toBe(true);
 
     const none = parseForm(form(doc, { pascanu: true, pascanuNodes: [] }), doc);
-    expect(none).toEqual({ ok: false, errors: { pascanu: 'name at least one RNN node whose Ω to add' } });
+    expect(none).toEqual({ ok: false, errors: { pascanu: 'name at least one RNN, LSTM or GRU node whose Ω to add' } });
     const linear = parseForm(form(doc, { pascanu: true, pascanuNodes: ['readout'] }), doc);
-    expect(linear.ok ? '' : linear.errors.pascanu).toBe('node "readout" is a Linear: Ω is available for RNN cells (Elman) only; the RNN nodes are "cell"');
+    expect(linear.ok ? '' : linear.errors.pascanu).toBe('node "readout" is a Linear: Ω is available for RNN (Elman), LSTM and GRU cells; the RNN, LSTM and GRU nodes are "cell" (RNN)');
 
     const skip = example('skip-rnn-adding');
     const r = parseForm(form(skip, { pascanu: true }), skip);
