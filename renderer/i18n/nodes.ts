@@ -61,6 +61,7 @@ export const PARAM_LABEL_ZH: Readonly<Record<string, string>> = {
   role: '种类',
   dtype: '数据类型',
   init: '初始状态',
+  initIndex: '独热位置',
   reduction: '归约方式',
   sizes: '各部分大小',
   factor: '系数',
@@ -113,6 +114,11 @@ export const EXAMPLE_TEXT_ZH: Readonly<Record<string, NodeText>> = {
   'self-attention-encoder': { title: '加法问题上的自注意力编码器', description: '没有循环：线性嵌入 + 位置编码 + 单头自注意力，一次看到两个被标记的时间步，基线均方误差 1/6。' },
   'elman-lm': { title: 'Elman 字符级语言模型', description: '普通 tanh 循环网络预测伊索寓言的下一个字符，可在推理面板中生成文本。' },
   'seq2seq-context-reverse': { title: '序列到序列：上下文作初始状态并作每步输入（n→m）', description: '没有注意力的编码器–解码器。编码器在 τ 处的状态（上下文 C）既是解码器的初始状态 h0，又与每一步输入拼接：[y_{i−1}; C]。解码器只能从这一个向量回忆整个源序列，序列越长越难：可与注意力模板在较长序列上比较。' },
+  'seq2seq-scheduled-sampling': {
+    title: '计划采样的序列到序列：反转序列（n→m）',
+    description:
+      '反转模板的注意力编码器–解码器，用计划采样（Bengio 等）训练：第 i 个目标步解码器读入 y_{i−1} = m·onehot(y_in_i) + (1 − m)·ŷ_{i−1}，m ~ Bernoulli(ρ)，即真实的上一个符号（教师强制）或自己上一步的选择 ŷ_{i−1} = onehot(argmax o_{i−1})；保存它的延迟节点从开始符的独热向量起步（ArgMax 的 size 为 8，给开始符留出位置，符号 k 仍是 k）。ρ 在 400 个训练步内从 1 线性降到 0.25，让解码器学会从自己的错误继续。评估和解码总是输入它自己的词元；argmax 不传梯度。',
+  },
   'seq2seq-attention-reverse': { title: '带注意力的序列到序列：反转序列（n→m）', description: '两条时间轴上的编码器–解码器。GRU 编码器读入源符号，其最后状态作为 GRU 解码器（h0）和延迟节点 s_{i−1} 的初始值；解码器每一步对全部编码器状态做加性注意力，并把上下文与上一个输出符号一起读入（教师强制），线性层预测反转序列的下一个符号或结束符。' },
   'elman-classifier': { title: 'Elman 循环神经网络分类器', description: '用基本运算搭建的 Elman 循环神经网络：延迟节点把 h 从第 t−1 步带到第 t 步，用交叉熵在类别编号上训练。' },
   'per-step-regression': { title: '逐时间步回归', description: '没有循环：在序列的每个时间步上应用 Linear → Tanh → Linear，用均方误差训练。' },

@@ -1,5 +1,6 @@
 import type { Plan } from '../compiler/plan';
-import { Executor, ExecError } from './executor';
+import { getNodeSpec } from '../nodes/registry';
+import { Executor, ExecError, type ForwardOptions } from './executor';
 import type { FeedArray } from './feeds';
 import type { Rng } from './rng';
 
@@ -13,6 +14,10 @@ import type { Rng } from './rng';
  * `softmax(o / temperature)` with the run's seeded generator, and beam search (encoder–decoder only).
  * An encoder–decoder's output ends (models.md "n→m"): at an end token, after the step whose stop unit
  * `σ(w_sᵀ s_i + b_s)` exceeds a threshold, or after a length predicted from the source.
+ *
+ * The prefix fed back is the model's own output, so a teacher-forcing op whose teacher reads the fed
+ * Input (scheduled sampling on a decoder's input) takes it (`decodingForward`): its `own` input, the
+ * arg-max of the previous logits, is the chosen token only under greedy decoding.
  */
 
 export type DecodeErrorCode =
@@ -49,6 +54,34 @@ export interface Decoded {
   readonly stopP?: number[];
   /** translate with a predicted length: the prediction `scale · v` before rounding. */
   readonly predictedLength?: number;
+}
+
+/**
+ * The forward options of a run whose Input `fed` holds tokens the model chose itself (a decoded or
+ * generated prefix): inference, and every stochastic op with a `teacher` input computed from `fed`
+ * takes that input — it carries the model's own previous outputs.
+ */
+export function decodingForward(plan: Plan, fed: string): ForwardOptions {
+  const source = plan.inputs.find((i) => i.node === fed)?.value;
+  const producer = new Map<string, number>();
+  plan.ops.forEach((op, k) => Object.values(op.outputs).forEach((v) => producer.set(v, k)));
+  const readsFed = (value: string): boolean => {
+    const seen = new Set([value]);
+    const todo = [value];
+    for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
+      if (v === source) return true;
+      const k = producer.get(v);
+      if (k === undefined) continue;
+      for (const u of Object.values(plan.ops[k].inputs)) {
+        if (seen.has(u)) continue;
+        seen.add(u);
+        todo.push(u);
+      }
+    }
+    return false;
+  };
+  const teacherIsOwn = new Set(plan.ops.filter((op) => op.inputs.teacher !== undefined && getNodeSpec(op.type)?.stochastic === true && readsFed(op.inputs.teacher)).map((op) => op.node));
+  return { inference: true, teacherIsOwn };
 }
 
 /** The value the loss reads as logits: the input `logits` of the (first) CrossEntropy loss. */
@@ -136,6 +169,7 @@ export function generate(exec: Executor, options: GenerateOptions): Decoded {
   options.seed.forEach((t) => checkId(t, V, 'seed token'));
   if (options.end !== undefined) checkId(options.end, V, 'end token');
   const logits = logitsValue(plan);
+  const own = decodingForward(plan, input.node);
   const seq = [...options.seed];
   const tokens: number[] = [];
   let logProb = 0;
@@ -144,7 +178,7 @@ export function generate(exec: Executor, options: GenerateOptions): Decoded {
     const feeds = zeroFeeds(plan, new Set([input.node]), 1, T, 1);
     feeds[input.node] = Int32Array.from(seq);
     exec.bind({ feeds, lengths: Int32Array.of(T), T });
-    exec.forward(0, T, { inference: true });
+    exec.forward(0, T, own);
     const o = exec.value(logits); // (1, T, C)
     const C = o.shape[o.shape.length - 1];
     const off = (T - 1) * C;
@@ -232,6 +266,7 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
   if (!(Number.isInteger(T) && T >= 1)) throw new DecodeError('decode-bad-options', `the source has ${options.source.values.length} values, not a positive multiple of ${width}`);
   if (src.dtype === 'index') for (let t = 0; t < T; t++) checkId(options.source.values[t], src.size, 'source token');
   const logits = logitsValue(plan);
+  const own = decodingForward(plan, dec.node);
   const K = 'beam' in options ? options.beam : 1;
   if (!(Number.isInteger(K) && K >= 1)) throw new DecodeError('decode-bad-options', `the beam width must be an integer ≥ 1, got ${K}`);
   const choice: Choice = 'choice' in options ? options.choice : { kind: 'greedy' };
@@ -259,7 +294,7 @@ export function translate(exec: Executor, options: TranslateOptions & ({ readonl
     } catch (e) {
       throw new DecodeError('decode-bad-graph', (e as Error).message);
     }
-    exec.forward(0, T, { inference: true });
+    exec.forward(0, T, own);
     const o = exec.value(logits); // (B, T', C)
     const C = o.shape[2];
     // output class k is decoder id k; the decoder may take more ids than the output has classes (a start token it never predicts)

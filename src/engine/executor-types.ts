@@ -38,6 +38,12 @@ export interface ForwardOptions {
   readonly random?: { readonly rng: Rng; readonly step: number };
   /** Decoding with the model's own outputs: stochastic kinds act as at inference (teacher forcing off). */
   readonly inference?: boolean;
+  /**
+   * With `inference`: the stochastic ops (plan node ids) whose teacher input already carries the
+   * model's own previous outputs (decoding re-runs the prefix it chose through the decoder's Input);
+   * they take that input (`KernelContext.teacherIsOwn`).
+   */
+  readonly teacherIsOwn?: ReadonlySet<string>;
 }
 
 export interface BackwardOptions {

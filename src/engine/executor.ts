@@ -101,6 +101,7 @@ export class Executor {
   private perturb: ForwardOptions['perturb'] = undefined;
   private random: ForwardOptions['random'] = undefined;
   private inference = false;
+  private teacherIsOwn: ReadonlySet<string> = new Set();
   /** Per op: its kind draws random numbers (`NodeSpec.stochastic`). */
   private readonly stochastic: boolean[];
   private withoutLoss = false;
@@ -271,6 +272,7 @@ export class Executor {
     this.perturb = options.perturb;
     this.random = options.random;
     this.inference = options.inference === true;
+    this.teacherIsOwn = options.teacherIsOwn ?? new Set();
     if (from === 0) this.reset(options.initialStates);
     this.lossScale.clear();
     this.ranLate = to === T;
@@ -495,7 +497,15 @@ export class Executor {
       } else if (h0 !== undefined) {
         const w = this.weights.get(h0);
         for (let off = 0; off < carry.length; off += w.length) carry.set(w, off);
-      } else carry.fill(0);
+      } else {
+        carry.fill(0);
+        // init `onehot`: e_k in every row (k = initIndex, absent: the last unit)
+        if (op.attrs.init === 'onehot') {
+          const D = slot / this.B;
+          const k = typeof op.attrs.initIndex === 'number' ? op.attrs.initIndex : D - 1;
+          for (let r = k; r < carry.length; r += D) carry[r] = 1;
+        }
+      }
     }
   }
 
@@ -573,9 +583,9 @@ export class Executor {
   }
 
   /** The kernel context's randomness for a stochastic op over n rows (nothing for other ops). */
-  private randomness(k: number, n: number): Pick<KernelContext, 'random' | 'inference'> {
+  private randomness(k: number, n: number): Pick<KernelContext, 'random' | 'inference' | 'teacherIsOwn'> {
     if (!this.stochastic[k]) return {};
-    if (this.inference) return { inference: true };
+    if (this.inference) return this.teacherIsOwn.has(this.plan.ops[k].node) ? { inference: true, teacherIsOwn: true } : { inference: true };
     const r = this.random;
     if (r === undefined) return {};
     const uniform = new Float64Array(n);

@@ -4,7 +4,7 @@ import { createTask } from '../data/registry';
 import type { TaskInstance } from '../data/task';
 import { END_SYMBOL } from '../data/tasks/seq2seq';
 import type { GraphDocument } from '../graph/document';
-import { DecodeError, generate, translate, type Choice, type Decoded, type StopReason } from './decode';
+import { DecodeError, decodingForward, generate, translate, type Choice, type Decoded, type StopReason } from './decode';
 import { Executor, ExecError } from './executor';
 import type { FeedArray } from './feeds';
 import { forecast, ForecastError } from './forecast';
@@ -323,7 +323,7 @@ async function runGenerate(exec: Executor, setup: InferenceSetup, r: Extract<Inf
   // Teacher-forced forward on seed + answer: row (seed.length − 1 + i) of the logits predicts token i.
   const seq = [...seed, ...decoded.tokens].slice(0, -1);
   exec.bind({ feeds: feedsWith(plan, { [setup.input]: Int32Array.from(seq) }, seq.length), lengths: Int32Array.of(seq.length), T: seq.length });
-  exec.forward(0, exec.stepCount, { inference: true });
+  exec.forward(0, exec.stepCount, decodingForward(plan, setup.input));
   const o = exec.value(setup.output); // o: (1, T, V)
   const tokens = decoded.tokens.map((id, i) => answerToken(softmax(o.data, (seed.length - 1 + i) * V, V), id, outSymbols));
   return { mode: 'generate' as const, input: tokenTexts(seed, inSymbols), tokens, text: joinTokens(tokenTexts(decoded.tokens, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended };
@@ -365,7 +365,7 @@ function runTranslate(exec: Executor, setup: InferenceSetup, r: Extract<Inferenc
   const yIn = Int32Array.from([start, ...decoded.tokens.slice(0, -1)]);
   const x = src.dtype === 'index' ? Int32Array.from(values) : Float64Array.from(values);
   exec.bind({ feeds: feedsWith(plan, { [setup.input]: x, [decInput]: yIn }, T, m), lengths: Int32Array.of(T), T, target: { T: m, lengths: Int32Array.of(m) } });
-  exec.forward(0, exec.stepCount, { inference: true });
+  exec.forward(0, exec.stepCount, decodingForward(plan, decInput));
   const o = exec.value(setup.output); // o: (1, T', C)
   const C = o.shape[o.shape.length - 1]!;
   const tokens = decoded.tokens.map((id, i) => answerToken(softmax(o.data, i * C, C), id, outSymbols));

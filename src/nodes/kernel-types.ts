@@ -19,6 +19,11 @@ export interface KernelContext {
   readonly random?: { readonly uniform: Tensor; readonly step: number };
   /** Running the trained model on its own outputs (decoding): teacher forcing is off. */
   readonly inference?: boolean;
+  /**
+   * With `inference`: this op's teacher input carries the model's own previous outputs (decoding
+   * feeds the decoder's Input the prefix it chose), so teacher forcing takes it.
+   */
+  readonly teacherIsOwn?: boolean;
 }
 
 export interface KernelForward<S> {

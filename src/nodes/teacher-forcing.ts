@@ -28,7 +28,13 @@ const KIND = 'TeacherForcing';
 
 const PORTS: PortDecl[] = [
   { name: 'teacher', direction: 'in', roles: ELEMENTWISE_ROLES, dtype: 'real', description: 'the true previous value y_{t−1} (e.g. the one-hot previous target)' },
-  { name: 'own', direction: 'in', roles: ELEMENTWISE_ROLES, dtype: 'real', description: 'the model’s own previous output (e.g. a Delay of its softmax or arg-max), the same size' },
+  {
+    name: 'own',
+    direction: 'in',
+    roles: ELEMENTWISE_ROLES,
+    dtype: 'real',
+    description: 'the model’s own previous output, the same size (e.g. a Delay of its softmax or arg-max; for a decoder, a Delay of its arg-max that starts at the start token’s one-hot)',
+  },
   outputPort('out', ELEMENTWISE_ROLES, 'teacher where the draw says so, else own'),
 ];
 
@@ -43,11 +49,12 @@ export function teacherRatio(p: TeacherForcingParams, step: number): number {
 /**
  * Per row, 1 to take the teacher, 0 for the model's own: a Bernoulli draw with the ratio of the
  * current step while training; the ratio itself when it is exactly 0 or 1 and no draws are given (a
- * gradient dump); 0 when decoding (models.md: inference always uses the model's own).
+ * gradient dump); 0 when decoding (models.md: inference always uses the model's own) — 1 when the
+ * decoder re-runs the prefix it chose, which then arrives on the teacher input and is its own.
  */
 function choices(p: TeacherForcingParams, n: number, ctx: KernelContext | undefined): Float64Array {
   const m = new Float64Array(n);
-  if (ctx?.inference === true) return m;
+  if (ctx?.inference === true) return ctx.teacherIsOwn === true ? m.fill(1) : m;
   const random = ctx?.random;
   if (random === undefined) {
     const r = teacherRatio(p, 0);
@@ -62,7 +69,10 @@ function choices(p: TeacherForcingParams, n: number, ctx: KernelContext | undefi
 /**
  * Teacher forcing with a ratio and a schedule (models.md "Training"): per sample and step, the true
  * previous value or the model's own, `y = m ⊙ teacher + (1 − m) ⊙ own`, `m ~ Bernoulli(ratio)` from the
- * run's seeded generator. The gradient flows into whichever was taken.
+ * run's seeded generator. The gradient flows into whichever was taken. Decoding (`src/engine/decode.ts`)
+ * feeds a decoder's Input the tokens it chose and tells the ops whose teacher reads that Input to take
+ * it: the chosen prefix is the model's own, also under sampling or beam search, where it differs from
+ * the arg-max of the previous logits.
  */
 export const TeacherForcing: NodeSpec<TeacherForcingParams> = {
   type: KIND,
@@ -70,12 +80,12 @@ export const TeacherForcing: NodeSpec<TeacherForcingParams> = {
   category: 'structure',
   title: 'Teacher forcing',
   description:
-    'Feeds a decoder or an output-recurrent cell the true previous value with a probability (the ratio, which a schedule can lower during training: scheduled sampling), else its own previous output. Inference always uses its own.',
+    'Feeds a decoder or an output-recurrent cell the true previous value with a probability (the ratio, which a schedule can lower during training: scheduled sampling), else its own previous output. Inference always uses its own: evaluation takes the `own` input; decoding feeds the decoder’s Input the tokens it chose, so a teacher read from that Input is taken there.',
   params: TeacherForcingParams,
   ports: () => PORTS,
   shape: (_p, inputs) => elementwiseShape(PORTS, inputs),
   paramTensors: () => [],
-  equation: String.raw`y_t = m_t\, y^{\text{true}}_{t-1} + (1 - m_t)\, \hat y_{t-1},\quad m_t \sim \mathrm{Bernoulli}(\rho_s)`,
+  equation: String.raw`y_t = m_t\, y^{\text{true}}_{t-1} + (1 - m_t)\, \hat y_{t-1},\quad m_t \sim \mathrm{Bernoulli}(\rho_s)\ \text{(training)},\quad m_t = 0\ \text{(inference)}`,
   stochastic: true,
   kernel: {
     forward(inputs, _params, attrs, ctx) {

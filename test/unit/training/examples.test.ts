@@ -36,6 +36,7 @@ describe('examples/', () => {
       'seq2seq-context-reverse.unroll.json',
       'seq2seq-date.unroll.json',
       'seq2seq-predicted-length.unroll.json',
+      'seq2seq-scheduled-sampling.unroll.json',
       'seq2seq-stop-unit.unroll.json',
       'skip-rnn-adding.unroll.json',
       'stacked-lstm.unroll.json',
