@@ -223,9 +223,9 @@ export const en = {
     pascanu: 'Gradient-norm regulariser (Pascanu)',
     pascanuOn: 'Add λ·Ω to the loss',
     pascanuHint: 'Ω asks the gradient flowing back through each chosen RNN, LSTM or GRU cell to keep its norm from one time step to the one before (‖g ∂h_t/∂h_t−1‖ / ‖g‖ close to 1), against vanishing gradients. Training minimises L + λ·Ω; the loss chart shows L, and Ω gets its own chart.',
+    pascanuLambda: 'λ',
     pascanuNodes: 'Cells',
     pascanuNoCell: 'Unavailable: the graph has no RNN, LSTM or GRU node. The regulariser is for these cells.',
-    pascanuLambda: 'λ',
     pascanuTbptt: 'Unavailable under truncated BPTT: clear TBPTT k1 and k2 to train with full BPTT.',
     status: {
       starting: 'Starting…',
@@ -368,6 +368,7 @@ export const en = {
     alignTip: '{{out}} ← {{src}}: α = {{alpha}}',
     stepOf: 'step {{step}} ({{input}})',
     lastStep: 'answer after step {{step}}',
+    afterStory: 'answer after the story’s last sentence (sentence {{count}})',
     forecastLabel: 'The series and its forecast',
     forecastLegend: 'grey: your series · dashed: the model’s one-step predictions · blue: the forecast (first value of each step)',
     weightsSession: 'Weights of the training run at step {{step}}',
@@ -379,6 +380,14 @@ export const en = {
     logProbEnded: 'log p = {{logProb}} over {{n}} tokens (ended at the end token)',
     logProbStopped: 'log p = {{logProb}} over {{n}} tokens (the stop unit ended it: σ > 0.5)',
     logProbLength: 'log p = {{logProb}} over {{n}} tokens (the predicted length)',
+    textLabel: { babi: 'Story and question' },
+    textHint: {
+      babi: 'Type a short story, each sentence ending with “.” (who went where, who picked up what), then one question ending with “?”: “Where is Mary?” or “Where is the football?”. The model answers with a place.',
+    },
+    memory: 'Where {{node}} looked: its weight p on each sentence, per hop',
+    memorySlot: 'sentence',
+    hop: 'hop {{hop}}',
+    memoryTip: '{{sentence}} · hop {{hop}}: p = {{p}}',
   },
   unrolled: {
     label: 'The recurrences unrolled over time steps',

@@ -225,9 +225,9 @@ export const zhCN: Texts = {
     pascanu: '梯度范数正则项（Pascanu）',
     pascanuOn: '在损失上加 λ·Ω',
     pascanuHint: 'Ω 要求经过所选 RNN、LSTM 或 GRU 单元反向传播的梯度在相邻时间步之间保持范数（‖g ∂h_t/∂h_t−1‖ / ‖g‖ 接近 1），以对抗梯度消失。训练最小化 L + λ·Ω；损失图显示 L，Ω 有单独的图。',
+    pascanuLambda: 'λ',
     pascanuNodes: '单元',
     pascanuNoCell: '不可用：图中没有 RNN、LSTM 或 GRU 节点。该正则项只用于这些单元。',
-    pascanuLambda: 'λ',
     pascanuTbptt: '截断 BPTT 下不可用：清空 TBPTT k1 和 k2 以使用完整 BPTT 训练。',
     status: {
       starting: '正在启动…',
@@ -370,6 +370,7 @@ export const zhCN: Texts = {
     alignTip: '{{out}} ← {{src}}：α = {{alpha}}',
     stepOf: '第 {{step}} 步（{{input}}）',
     lastStep: '第 {{step}} 步之后的回答',
+    afterStory: '读完故事最后一句（第 {{count}} 句）后的回答',
     forecastLabel: '序列及其预测',
     forecastLegend: '灰色：你的序列 · 虚线：模型的单步预测 · 蓝色：预测（每步的第一个值）',
     weightsSession: '训练运行第 {{step}} 步的权重',
@@ -381,6 +382,14 @@ export const zhCN: Texts = {
     logProbEnded: 'log p = {{logProb}}，共 {{n}} 个词元（在结束词元处停止）',
     logProbStopped: 'log p = {{logProb}}，共 {{n}} 个词元（停止单元结束了输出：σ > 0.5）',
     logProbLength: 'log p = {{logProb}}，共 {{n}} 个词元（按预测长度）',
+    textLabel: { babi: '故事和问题' },
+    textHint: {
+      babi: '输入一个英文小故事，每句以“.”结尾（谁去了哪里、谁拿起了什么），最后是一个以“?”结尾的问题：“Where is Mary?” 或 “Where is the football?”。模型会回答一个地点。',
+    },
+    memory: '{{node}} 关注的位置：每一跳在各句上的权重 p',
+    memorySlot: '句子',
+    hop: '第 {{hop}} 跳',
+    memoryTip: '{{sentence}} · 第 {{hop}} 跳：p = {{p}}',
   },
   unrolled: {
     label: '按时间步展开的循环',

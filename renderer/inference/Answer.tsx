@@ -76,16 +76,60 @@ function Alignment({ a, input, output }: { a: Of<'translate'>['attention'][numbe
   );
 }
 
+/**
+ * Where a key–value memory looked while answering a story: one row per sentence (slot), one column
+ * per hop, each cell shaded by the hop's weight p on that sentence.
+ */
+function MemoryWeights({ a, slots }: { a: NonNullable<Of<'classify'>['memory']>[number]; slots: readonly string[] }) {
+  const { t } = useTranslation();
+  const hops = Array.from({ length: a.rows }, (_, h) => h);
+  return (
+    <table className="infer-memory" data-testid={`inference-memory-${a.node}`} data-hops={String(a.rows)} data-slots={String(a.cols)}>
+      <caption>{t('inference.memory', { node: a.node })}</caption>
+      <thead>
+        <tr>
+          <th className="muted">{t('inference.memorySlot')}</th>
+          {hops.map((h) => (
+            <th key={h} className="muted">
+              {t('inference.hop', { hop: h + 1 })}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {slots.slice(0, a.cols).map((sentence, j) => (
+          <tr key={j}>
+            <td className="infer-memory-slot">{sentence}</td>
+            {hops.map((h) => {
+              const p = a.alpha[h * a.cols + j] ?? 0;
+              return (
+                <td key={h} className="infer-memory-p" data-p={p.toFixed(4)} style={{ backgroundColor: `rgba(37, 99, 235, ${(0.04 + 0.6 * p).toFixed(3)})` }} title={t('inference.memoryTip', { sentence, hop: h + 1, p: pct(p) })}>
+                  {pct(p)}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Classes({ r }: { r: Of<'classify'> }) {
   const { t } = useTranslation();
   const shown = r.perStep ? r.outputs : r.outputs.slice(-1);
   return (
     <div className="infer-classes" data-testid="inference-classes" data-steps={String(shown.length)}>
+      {r.question !== undefined && (
+        <div className="infer-question" data-testid="inference-question">
+          {r.question}
+        </div>
+      )}
       {shown.map((o) => {
         const best = o.classes === undefined ? -1 : o.classes.reduce((b, c, k, all) => (c.p > all[b]!.p ? k : b), 0);
         return (
           <div key={o.step} className="infer-step">
-            <span className="muted">{r.perStep ? t('inference.stepOf', { step: o.step, input: r.input[o.step - 1] ?? '' }) : t('inference.lastStep', { step: o.step })}</span>
+            <span className="muted">{r.perStep ? t('inference.stepOf', { step: o.step, input: r.input[o.step - 1] ?? '' }) : r.question !== undefined ? t('inference.afterStory', { count: o.step }) : t('inference.lastStep', { step: o.step })}</span>
             {o.values !== undefined && <code data-testid="inference-values">{o.values.map((v) => v.toPrecision(4)).join(', ')}</code>}
             {o.classes?.map((c, k) => (
               <div key={k} className={`infer-bar${k === best ? ' best' : ''}`} title={`${c.label}: ${pct(c.p)}`}>
@@ -99,6 +143,7 @@ function Classes({ r }: { r: Of<'classify'> }) {
           </div>
         );
       })}
+      {r.memory?.map((a) => <MemoryWeights key={a.node} a={a} slots={r.input} />)}
     </div>
   );
 }

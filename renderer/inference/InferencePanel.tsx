@@ -6,7 +6,7 @@ import { graphSignature } from '../training/actions';
 import { runInferenceRequest } from './actions';
 import { Answer } from './Answer';
 import { useInference, type InferenceForm } from './inferenceStore';
-import { exampleCondition, exampleInput, TEXT_FIELD } from './request';
+import { exampleCondition, exampleInput, readsText, TEXT_FIELD } from './request';
 import './inference.css';
 
 /**
@@ -35,8 +35,10 @@ export function InferencePanel() {
   const input = graph.ok ? graph.plan.inputs.find((i) => i.node === graph.setup.input) : undefined;
   const example = setup === undefined || input === undefined ? '' : exampleInput(setup, input.size, input.dtype === 'index', task);
   const field = setup === undefined ? undefined : TEXT_FIELD[setup.mode];
-  // The values of the graph's vector Inputs: a forecast's conditioning vector (1→n), a memory network's question.
-  const conditions = setup?.mode === 'forecast' || setup?.mode === 'classify' ? (setup.conditions ?? []) : [];
+  // A task that reads text (a story and its question) takes the input as words, its question included.
+  const text = setup !== undefined && readsText(setup, task);
+  // The values of the graph's vector Inputs: a forecast's conditioning vector (1→n), a memory network's question typed as numbers.
+  const conditions = (setup?.mode === 'forecast' || setup?.mode === 'classify') && !text ? (setup.conditions ?? []) : [];
   const conditionExample = useMemo(() => (conditions.length === 0 ? '' : exampleCondition(conditions, task)), [conditions, task]);
 
   // An empty input takes the graph's example, so Run works at once.
@@ -48,7 +50,7 @@ export function InferencePanel() {
   }, [conditionExample]);
 
   const run = () => {
-    if (setup !== undefined) void runInferenceRequest(setup);
+    if (setup !== undefined) void runInferenceRequest(setup, text);
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -87,10 +89,12 @@ export function InferencePanel() {
         </div>
       ) : (
         <>
-          <div className="muted infer-hint">{t(`inference.modeHint.${graph.setup.mode}`)}</div>
+          <div className="muted infer-hint" data-testid="inference-hint">
+            {text ? t(`inference.textHint.${task!.id}`, { defaultValue: t(`inference.modeHint.${graph.setup.mode}`) }) : t(`inference.modeHint.${graph.setup.mode}`)}
+          </div>
           <label className={`infer-field infer-input${wrong(field!)}`}>
-            {t(`inference.${field!}`)}
-            <textarea rows={graph.setup.mode === 'translate' ? 1 : 3} value={form[field!] as string} placeholder={example} onChange={(e) => setForm({ [field!]: e.target.value })} onKeyDown={onKey} spellCheck={false} data-testid="inference-text" />
+            {text ? t(`inference.textLabel.${task!.id}`, { defaultValue: t(`inference.${field!}`) }) : t(`inference.${field!}`)}
+            <textarea rows={graph.setup.mode === 'translate' ? 1 : text ? 4 : 3} value={form[field!] as string} placeholder={example} onChange={(e) => setForm({ [field!]: e.target.value })} onKeyDown={onKey} spellCheck={false} data-testid="inference-text" />
           </label>
           {conditions.length > 0 && (
             <label className={`infer-field infer-input${wrong('condition')}`}>

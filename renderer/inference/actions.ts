@@ -21,10 +21,14 @@ export function usableSession(): string | undefined {
   return graphSignature(useApp.getState().doc) === run.signature ? run.id : undefined;
 }
 
-export async function runInferenceRequest(setup: Pick<InferenceSetup, 'mode' | 'conditions'>): Promise<boolean> {
+/**
+ * Sends the form as the graph's request. `text`: the input is the task's text (a story and its
+ * question), which also gives the vector Inputs, so no condition goes with it.
+ */
+export async function runInferenceRequest(setup: Pick<InferenceSetup, 'mode' | 'conditions'>, text = false): Promise<boolean> {
   const s = useInference.getState();
   if (s.running) return false;
-  const built = buildRequest(setup.mode, s.form, Math.floor(Math.random() * 2 ** 32), (setup.conditions?.length ?? 0) > 0);
+  const built = buildRequest(setup.mode, s.form, Math.floor(Math.random() * 2 ** 32), !text && (setup.conditions?.length ?? 0) > 0);
   if (!built.ok) {
     s.setOutcome(undefined, { message: t('inference.badNumber', { field: t(`inference.${built.field}`), limit: built.limit }), path: built.field });
     return false;

@@ -58,8 +58,17 @@ function tokens(symbols: readonly string[] | undefined, size: number, n: number)
   return isCharVocabulary(symbols) ? texts.join('') : texts.join(' ');
 }
 
-/** An example input for the graph: a seed of the task's text, a source of its alphabet, a few steps of numbers. */
+/** Whether the graph's input is typed as the task's text (a story and its question) rather than numbers. */
+export function readsText(setup: Pick<InferenceSetup, 'mode'>, task: TaskInstance | undefined): task is TaskInstance & Required<Pick<TaskInstance, 'encodeText' | 'textExample'>> {
+  return setup.mode === 'classify' && task?.encodeText !== undefined && task.textExample !== undefined;
+}
+
+/**
+ * An example input for the graph: a seed of the task's text, a source of its alphabet, a sample of
+ * a task that reads text (a story drawn with seed 1), a few steps of numbers.
+ */
 export function exampleInput(setup: InferenceSetup, inputSize: number, inputIsIndex: boolean, task: TaskInstance | undefined): string {
+  if (readsText(setup, task)) return task.textExample(createRng(1));
   const symbols = task?.inputSymbols;
   switch (setup.mode) {
     case 'generate':

@@ -36,7 +36,27 @@ export interface TaskInstance {
   /** Display names of token ids (index inputs) or classes (index outputs), when they have names. */
   readonly inputSymbols?: readonly string[];
   readonly outputSymbols?: readonly string[];
+  /**
+   * Tasks whose samples are written in words (story questions): a person's text read as one sample
+   * (B = 1), encoded exactly as `batch` encodes a drawn one, or the problem with the text.
+   */
+  encodeText?(text: string): TextSample;
+  /** With `encodeText`: one sample drawn with `rng`, written as a person would type it. */
+  textExample?(rng: Rng): string;
 }
+
+/** A typed text read as one sample, or why it cannot be (a stable `code`, a message naming the fault). */
+export type TextSample =
+  | {
+      readonly ok: true;
+      /** One sample (B = 1), with the task's spec. */
+      readonly batch: Batch;
+      /** What each valid step holds, as text (a story's sentences). */
+      readonly steps: readonly string[];
+      /** What the sample asks, as text, when part of the text is a question fed beside the steps. */
+      readonly question?: string;
+    }
+  | { readonly ok: false; readonly code: string; readonly message: string };
 
 /** A built-in task kind: its params (a zod schema, every field with a default) and its factory. */
 export interface TaskDef<P = Record<string, unknown>> {

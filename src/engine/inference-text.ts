@@ -5,7 +5,8 @@
  *   - some symbols longer (`GO`, `even`): tokens are separated by spaces;
  *   - no symbols (a custom task): tokens are written as their ids, `3 1 0 2`.
  * Real-valued input is a series of steps: steps separated by new lines or `;`, the D values of a
- * step by spaces or commas; with D = 1 every number is a step. Errors name the offending character,
+ * step by spaces or commas; with D = 1 every number is a step. Words for a task that reads text
+ * (a story and its question) are the task's own to read (`TaskInstance.encodeText`). Errors name the offending character,
  * token or step and the field it came from.
  */
 
@@ -74,6 +75,15 @@ export function tokenTexts(ids: readonly number[], symbols: readonly string[] | 
 /** Token texts joined as they were typed: side by side for characters, else with spaces. */
 export function joinTokens(texts: readonly string[], symbols: readonly string[] | undefined): string {
   return symbols !== undefined && symbols.length > 0 && isCharVocabulary(symbols) ? texts.join('') : texts.join(' ');
+}
+
+/**
+ * Whether `text` holds only numbers (separated by spaces, commas, `;` or new lines) — typed values
+ * for a model's Inputs rather than words for a task that reads text (`TaskInstance.encodeText`).
+ */
+export function isNumbers(text: string): boolean {
+  const pieces = text.split(/[\s,;]+/).filter((p) => p !== '');
+  return pieces.length > 0 && pieces.every((p) => Number.isFinite(Number(p)));
 }
 
 /** A real-valued series of `width` values per step, step-major `(T·D)`; see the file comment. */

@@ -6,9 +6,9 @@ import { END_SYMBOL } from '../data/tasks/seq2seq';
 import type { GraphDocument } from '../graph/document';
 import { DecodeError, decodingForward, generate, translate, type Choice, type Decoded, type StopReason } from './decode';
 import { Executor, ExecError } from './executor';
-import type { FeedArray } from './feeds';
+import { BindError, bindBatch, type FeedArray } from './feeds';
 import { forecast, ForecastError } from './forecast';
-import { encodeTokens, InputTextError, joinTokens, parseSeries, tokenTexts } from './inference-text';
+import { encodeTokens, InputTextError, isNumbers, joinTokens, parseSeries, tokenTexts } from './inference-text';
 import { createRng, Rng } from './rng';
 import { WeightStore } from './weights';
 
@@ -21,7 +21,9 @@ import { WeightStore } from './weights';
  *              its vector Inputs, if any, take a conditioning vector the person types (1→n: a wave
  *              generated from its description, the previous output fed back)
  *   classify   anything else: the output of the last step (n→1) or of every step (n→n), as class
- *              probabilities (CE: softmax, BCE: sigmoid) or values (MSE)
+ *              probabilities (CE: softmax, BCE: sigmoid) or values (MSE); when the task reads text
+ *              (`TaskInstance.encodeText`: a story and its question), typed words rather than numbers
+ *              are read by it, and each KVMemory node's weights over the slots come back per hop
  * Token answers carry each token's probability and the likeliest alternatives, from one
  * teacher-forced forward on the answer; for an encoder–decoder the same forward gives each
  * Attention node's alignment matrix.
@@ -191,7 +193,16 @@ export interface WeightsUsed {
 export type InferenceAnswer = { readonly weights: WeightsUsed } & (
   | { readonly mode: 'generate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean }
   | { readonly mode: 'translate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean; readonly by?: StopReason; readonly attention: Alignment[] }
-  | { readonly mode: 'classify'; readonly input: string[]; readonly perStep: boolean; readonly outputs: { readonly step: number; readonly classes?: { readonly label: string; readonly p: number }[]; readonly values?: number[] }[] }
+  | {
+      readonly mode: 'classify';
+      readonly input: string[];
+      readonly perStep: boolean;
+      readonly outputs: { readonly step: number; readonly classes?: { readonly label: string; readonly p: number }[]; readonly values?: number[] }[];
+      /** Text read by the task: the question asked beside the steps. */
+      readonly question?: string;
+      /** Text read by the task: each KVMemory node's weights p, one row per hop, one column per slot (step). */
+      readonly memory?: Alignment[];
+    }
   | { readonly mode: 'forecast'; readonly width: number; readonly series: number[][]; readonly fitted: number[][]; readonly predicted: number[][] }
 );
 
@@ -292,7 +303,7 @@ export async function runInference(doc: Pick<GraphDocument, 'nodes' | 'edges' | 
       case 'translate':
         return { weights, ...runTranslate(exec, setup, request, task) };
       case 'classify':
-        return { weights, ...runClassify(exec, setup, request, task) };
+        return { weights, ...runClassify(exec, setup, request, task, doc.nodes) };
       case 'forecast':
         return { weights, ...(await runForecast(exec, setup, request, pause)) };
     }
@@ -301,6 +312,7 @@ export async function runInference(doc: Pick<GraphDocument, 'nodes' | 'edges' | 
     if (e instanceof DecodeError) throw new InferenceError(e.code === 'decode-bad-options' ? 'infer-bad-input' : 'infer-bad-graph', e.message);
     if (e instanceof ForecastError) throw new InferenceError(e.code === 'forecast-bad-options' ? 'infer-bad-input' : 'infer-bad-graph', e.message);
     if (e instanceof ExecError) throw badGraph(e.message);
+    if (e instanceof BindError) throw badGraph(task === undefined ? e.message : `the task "${task.id}" gives data the graph does not take: ${e.message}`);
     throw e;
   }
 }
@@ -379,8 +391,9 @@ function runTranslate(exec: Executor, setup: InferenceSetup, r: Extract<Inferenc
   return { mode: 'translate' as const, input: src.dtype === 'index' ? tokenTexts(values, inSymbols) : rows(values, src.size).map((row) => row.join(', ')), tokens, text: joinTokens(tokenTexts(shown, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended, by: decoded.by, attention };
 }
 
-function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance | undefined) {
+function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance | undefined, nodes: GraphDocument['nodes']) {
   const { plan } = exec;
+  if (task?.encodeText !== undefined && !isNumbers(r.input)) return classifyText(exec, setup, r, task, nodes);
   const input = plan.inputs.find((i) => i.node === setup.input)!;
   const isIndex = input.dtype === 'index';
   const inSymbols = isIndex ? fitting(task?.inputSymbols, input.size, 'input', task) : undefined;
@@ -390,19 +403,52 @@ function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<Inference
   const vectors = parseCondition(r.condition, setup.conditions ?? []);
   exec.bind({ feeds: feedsWith(plan, { ...vectors, [setup.input]: x }, T), lengths: Int32Array.of(T), T });
   exec.forward(0, exec.stepCount, { inference: true });
+  const shownInput = isIndex ? tokenTexts(values, inSymbols) : rows(values, input.size).map((row) => row.join(', '));
+  return { mode: 'classify' as const, input: shownInput, perStep: setup.perStep, outputs: classifyOutputs(exec, setup, task, T) };
+}
+
+/**
+ * classify on text the task reads (`encodeText`): its one-sample batch fed as training feeds it
+ * (the steps into the model's input, the question into the Input of its extra), the answer as for
+ * numbers, plus each KVMemory node's weights over the slots per hop.
+ */
+function classifyText(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance, nodes: GraphDocument['nodes']) {
+  const sample = task.encodeText!(r.input);
+  if (!sample.ok) throw new InferenceError('infer-bad-input', sample.message, 'input');
+  const extras = Object.keys(sample.batch.extra ?? {});
+  if (extras.length > 0 && (r.condition ?? '').trim() !== '') {
+    throw new InferenceError('infer-bad-input', `the text gives the vector Input${extras.length === 1 ? '' : 's'} ${extras.map((e) => `"${e}"`).join(', ')} (the question), so leave the condition empty`, 'condition');
+  }
+  const { plan } = exec;
+  const feed = bindBatch(plan, sample.batch, { x: setup.input });
+  exec.bind(feed);
+  exec.forward(0, exec.stepCount, { inference: true });
+  const tau = sample.batch.lengths[0]!;
+  const memory: Alignment[] = nodes
+    .filter((n) => n.type === 'KVMemory')
+    .flatMap((n) => {
+      const hops = plan.probes.filter((p) => p.node === n.id).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+      if (hops.length === 0) return [];
+      const alpha = hops.flatMap((p) => Array.from(exec.value(p.value).data.subarray(0, tau))); // p: (1,T,1)
+      return [{ node: n.id, rows: hops.length, cols: tau, alpha }];
+    });
+  const outputs = classifyOutputs(exec, setup, task, tau);
+  return { mode: 'classify' as const, input: [...sample.steps], perStep: setup.perStep, outputs, ...(sample.question === undefined ? {} : { question: sample.question }), memory };
+}
+
+/** The answer of the bound sample of τ valid steps: at the last step (n→1) or at every step (n→n). */
+function classifyOutputs(exec: Executor, setup: InferenceSetup, task: TaskInstance | undefined, T: number) {
   const o = exec.value(setup.output); // o: (1, T, C) per step, or (1, C)
   const C = o.shape[o.shape.length - 1]!;
   const labels = setup.loss === 'mse' ? undefined : task?.outputSymbols?.length === C ? task.outputSymbols : undefined;
   const steps = setup.perStep ? T : 1;
-  const outputs = Array.from({ length: steps }, (_, s) => {
+  return Array.from({ length: steps }, (_, s) => {
     const off = s * C;
     const step = setup.perStep ? s + 1 : T;
     if (setup.loss === 'mse') return { step, values: Array.from(o.data.subarray(off, off + C)) };
     const p = setup.loss === 'ce' ? softmax(o.data, off, C) : Float64Array.from(o.data.subarray(off, off + C), (v) => 1 / (1 + Math.exp(-v)));
     return { step, classes: Array.from(p, (q, k) => ({ label: labels?.[k] ?? String(k), p: q })) };
   });
-  const shownInput = isIndex ? tokenTexts(values, inSymbols) : rows(values, input.size).map((row) => row.join(', '));
-  return { mode: 'classify' as const, input: shownInput, perStep: setup.perStep, outputs };
 }
 
 /** How many numbers a condition holds for these Inputs: `size` for a real one, one id for an index one. */

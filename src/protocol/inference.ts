@@ -38,7 +38,10 @@ export const InferRequestSchema = z.discriminatedUnion('mode', [
     temperature: temperature.optional(),
     sampleSeed: sampleSeed.optional(),
   }),
-  /** The output for `input`: of its last step (n→1) or of every step (n→n); vector Inputs (a memory network's question) take `condition`. */
+  /**
+   * The output for `input`: of its last step (n→1) or of every step (n→n); vector Inputs take
+   * `condition`. A task that reads text (a story and its question) reads `input` when it is words.
+   */
   z.strictObject({ mode: z.literal('classify'), input: text, condition: text.optional() }),
   /**
    * A real-valued n→n model reads `series`, then feeds each prediction back for `steps` steps; a model
@@ -68,7 +71,7 @@ const TokenSchema = z.strictObject({
   top: z.array(z.strictObject({ text: z.string(), p: z.number() })),
 });
 
-/** One Attention node's α over the answer: `rows` answer tokens × `cols` source steps, row-major. */
+/** An α matrix, row-major: an Attention node over a translation (`rows` answer tokens × `cols` source steps), or a KVMemory over a story (hops × slots). */
 const AlignmentSchema = z
   .strictObject({ node: z.string(), rows: z.number().int().min(0), cols: z.number().int().min(0), alpha: z.array(z.number()) })
   .refine((a) => a.alpha.length === a.rows * a.cols, { message: 'alpha must hold rows × cols values', path: ['alpha'] });
@@ -93,6 +96,10 @@ export const InferResultSchema = z.discriminatedUnion('mode', [
     input: z.array(z.string()),
     perStep: z.boolean(),
     outputs: z.array(z.strictObject({ step: z.number().int(), classes: z.array(z.strictObject({ label: z.string(), p: z.number() })).optional(), values: z.array(z.number()).optional() })),
+    /** Text read by the task (a story): the question asked beside its steps. */
+    question: z.string().optional(),
+    /** Text read by the task: each KVMemory node's weights, `rows` hops × `cols` slots (the story's sentences). */
+    memory: z.array(AlignmentSchema).optional(),
   }),
   z.strictObject({ mode: z.literal('forecast'), weights: WeightsUsedSchema, width: z.number().int().min(1), series: z.array(z.array(z.number())), fitted: z.array(z.array(z.number())), predicted: z.array(z.array(z.number())) }),
 ]);

@@ -9,13 +9,16 @@
  * Each sentence is one memory slot, a step of `x`: a bag of words over the vocabulary followed by a
  * one-hot of its recency (0 = the last sentence), so a memory can tell the latest move from older
  * ones. The question is the extra input `query`, a bag of words. The answer is a place (n→1, CE).
+ * A story a person types is read by `readStory` (babi-text.ts) and encoded by the same `writeStory`
+ * as the drawn ones (`encodeText`), so the two cannot drift apart.
  */
 import { z } from 'zod';
 import type { Rng } from '../../engine/rng';
 import { createRng } from '../../engine/rng';
 import { checkBatchSize, maskFromLengths, type Batch, type IOSpec } from '../batch';
 import { DataError } from '../errors';
-import type { TaskDef, TaskInstance } from '../task';
+import type { TaskDef, TaskInstance, TextSample } from '../task';
+import { readStory, type BabiWords } from './babi-text';
 
 const ACTORS = ['mary', 'john', 'sandra', 'daniel', 'fred', 'bill', 'julie', 'jeff'];
 const PLACES = ['kitchen', 'garden', 'office', 'bathroom', 'hallway', 'bedroom', 'cinema', 'park'];
@@ -91,10 +94,36 @@ export function mostRecentPlace(sentences: readonly (readonly string[])[]): stri
   return undefined;
 }
 
+/** Words as written in a sentence: the first and every name capitalised. */
+export function sentenceText(words: readonly string[]): string {
+  return words.map((x, i) => (i === 0 || ACTORS.includes(x) ? x[0].toUpperCase() + x.slice(1) : x)).join(' ');
+}
+
 /** The story as text: "Mary went to the kitchen. … Where is Mary?" */
-export function storyText(story: Story): string {
-  const cap = (w: readonly string[]) => w.map((x, i) => (i === 0 || ACTORS.includes(x) ? x[0].toUpperCase() + x.slice(1) : x)).join(' ');
-  return [...story.sentences.map((s) => `${cap(s)}.`), `${cap(story.question)}?`].join(' ');
+export function storyText(story: Pick<Story, 'sentences' | 'question'>): string {
+  return [...story.sentences.map((s) => `${sentenceText(s)}.`), `${sentenceText(story.question)}?`].join(' ');
+}
+
+/** The words a typed story of the task may use, by kind, and its memory slots (for `readStory`). */
+export function babiWords(params: BabiParams): BabiWords {
+  return { actors: ACTORS.slice(0, params.actors), places: babiPlaces(params), objects: OBJECTS.slice(0, params.objects), other: FUNCTION_WORDS, maxSentences: params.maxSentences };
+}
+
+/**
+ * Writes one story into sample `b`: slot `j` of `x` (B,T,V+T) gets sentence j's bag of words and
+ * the one-hot of its recency `n − 1 − j`; `query` (B,V) the question's bag of words. The one
+ * encoding of drawn stories (`batch`) and typed ones (`encodeText`); every word must be in `index`.
+ */
+function writeStory(x: Float32Array, query: Float32Array, b: number, T: number, index: ReadonlyMap<string, number>, sentences: readonly (readonly string[])[], question: readonly string[]): void {
+  const V = index.size;
+  const I = V + T;
+  const n = sentences.length;
+  sentences.forEach((words, j) => {
+    const row = (b * T + j) * I;
+    for (const w of words) x[row + index.get(w)!] = 1;
+    x[row + V + (n - 1 - j)] = 1;
+  });
+  for (const w of question) query[b * V + index.get(w)!] = 1;
 }
 
 /** Draws one story with an answerable question of the kinds `params.questions` allows. */
@@ -186,18 +215,31 @@ export function babiTask(params: BabiParams): TaskInstance {
       const lengths = new Int32Array(B);
       for (let b = 0; b < B; b++) {
         const story = drawStory(rng, params);
-        const n = story.sentences.length;
-        lengths[b] = n;
+        lengths[b] = story.sentences.length;
         y[b] = story.answer;
-        story.sentences.forEach((words, j) => {
-          const row = (b * T + j) * I;
-          for (const w of words) x[row + index.get(w)!] = 1;
-          x[row + V + (n - 1 - j)] = 1;
-        });
-        for (const w of story.question) query[b * V + index.get(w)!] = 1;
+        writeStory(x, query, b, T, index, story.sentences, story.question);
       }
       return { B, T, x, y, lengths, mask: maskFromLengths(lengths, T), extra: { [BABI_QUERY]: { role: 'vector', dtype: 'real', size: V, data: query } } };
     },
+    encodeText(text: string): TextSample {
+      const read = readStory(text, babiWords(params));
+      if (!read.ok) return read;
+      const { sentences, question } = read;
+      const x = new Float32Array(T * I); // x: (1,T,I)
+      const query = new Float32Array(V); // query: (1,V)
+      writeStory(x, query, 0, T, index, sentences, question);
+      // y: the story's answer when it says, else class 0 (the model's answer does not read it).
+      const answer = answerOf(sentences, question);
+      const y = Int32Array.of(Math.max(0, answer === undefined ? 0 : babiPlaces(params).indexOf(answer)));
+      const lengths = Int32Array.of(sentences.length);
+      return {
+        ok: true,
+        batch: { B: 1, T, x, y, lengths, mask: maskFromLengths(lengths, T), extra: { [BABI_QUERY]: { role: 'vector', dtype: 'real', size: V, data: query } } },
+        steps: sentences.map((s) => `${sentenceText(s)}.`),
+        question: `${sentenceText(question)}?`,
+      };
+    },
+    textExample: (rng: Rng) => storyText(drawStory(rng, params)),
   };
 }
 
