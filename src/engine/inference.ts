@@ -4,13 +4,18 @@ import { createTask } from '../data/registry';
 import type { TaskInstance } from '../data/task';
 import { END_SYMBOL } from '../data/tasks/seq2seq';
 import type { GraphDocument } from '../graph/document';
-import { DecodeError, decodingForward, generate, translate, type Choice, type Decoded, type StopReason } from './decode';
+import { DecodeError, decodingForward, generate, translate, type Choice, type Decoded } from './decode';
 import { Executor, ExecError } from './executor';
-import { BindError, bindBatch, type FeedArray } from './feeds';
-import { forecast, ForecastError } from './forecast';
-import { encodeTokens, InputTextError, isNumbers, joinTokens, parseSeries, tokenTexts } from './inference-text';
+import { BindError } from './feeds';
+import { ForecastError } from './forecast';
+import { runClassify, runForecast } from './inference-classify';
+import { badGraph, feedsWith, fitting, InferenceError, rows, sizeOf, softmax, type Alignment, type InferenceAnswer, type InferenceRequest, type InferenceSetup, type TokenAnswer, type WeightsUsed } from './inference-common';
+import { encodeTokens, InputTextError, joinTokens, parseSeries, tokenTexts } from './inference-text';
 import { createRng, Rng } from './rng';
 import { WeightStore } from './weights';
+
+export { conditionLength, parseCondition } from './inference-classify';
+export { InferenceError, type Alignment, type ConditionInput, type InferenceAnswer, type InferenceErrorCode, type InferenceMode, type InferenceRequest, type InferenceSetup, type TokenAnswer, type WeightsUsed } from './inference-common';
 
 /**
  * Running a model on a person's own input (the inference panel): which way a graph answers, read
@@ -29,66 +34,11 @@ import { WeightStore } from './weights';
  * Attention node's alignment matrix.
  */
 
-export type InferenceMode = 'generate' | 'translate' | 'classify' | 'forecast';
-
-export type InferenceErrorCode =
-  /** The graph does not compile, or cannot answer in the mode asked for (the message names why). */
-  | 'infer-bad-graph'
-  /** The request's input or options are wrong; `field` names the field. */
-  | 'infer-bad-input'
-  /** The document's weights do not fit its graph. */
-  | 'infer-weights';
-
-export class InferenceError extends Error {
-  constructor(
-    readonly code: InferenceErrorCode,
-    message: string,
-    /** The request field at fault (`seed`, `temperature`, …), for `infer-bad-input`. */
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'InferenceError';
-  }
-}
-
-/** How a plan answers: its mode, the Inputs fed and the value read. */
-export interface InferenceSetup {
-  readonly mode: InferenceMode;
-  /** The Input the person's input goes into (source axis). */
-  readonly input: string;
-  /** translate: the target-axis Input of the previous token. */
-  readonly decoderInput?: string;
-  /** translate: the stop unit's logit per target step (a BCE loss on the target axis reads it); decoding stops when σ > 0.5. */
-  readonly stop?: string;
-  /** translate: the predicted length (an MSE loss on a one-unit vector of the source side reads it). */
-  readonly length?: string;
-  /** The value read: the first loss's logits or prediction. */
-  readonly output: string;
-  readonly loss: 'ce' | 'mse' | 'bce';
-  /** Whether the output is per step (n→n) or one per sequence (n→1). */
-  readonly perStep: boolean;
-  /**
-   * forecast and classify: the vector Inputs beside the sequence, in plan order; the request's `condition` gives
-   * their values (a real Input `size` numbers, an index Input one id), the same at every step.
-   */
-  readonly conditions?: readonly ConditionInput[];
-}
-
-/** A vector Input that a forecast feeds from the typed condition. */
-export interface ConditionInput {
-  readonly node: string;
-  readonly dtype: 'real' | 'index';
-  /** Features (real) or classes (index). */
-  readonly size: number;
-}
-
 const LOSS_KIND: Readonly<Record<string, { kind: InferenceSetup['loss']; port: string }>> = {
   CrossEntropy: { kind: 'ce', port: 'logits' },
   MSE: { kind: 'mse', port: 'prediction' },
   BCE: { kind: 'bce', port: 'logits' },
 };
-
-const badGraph = (message: string) => new InferenceError('infer-bad-graph', message);
 
 /** The mode a plan answers in (see the file comment); a plan without a loss or with an unclear input is refused. */
 export function inferenceSetup(plan: Plan): InferenceSetup {
@@ -160,52 +110,6 @@ export function graphInference(doc: Pick<GraphDocument, 'nodes' | 'edges'>): { o
   }
 }
 
-/** What one run is asked to do (the protocol's `infer` request, parsed). */
-export type InferenceRequest =
-  | { readonly mode: 'generate'; readonly seed: string; readonly length: number; readonly temperature?: number; readonly sampleSeed?: number }
-  | { readonly mode: 'translate'; readonly source: string; readonly maxLength: number; readonly beam?: number; readonly temperature?: number; readonly sampleSeed?: number }
-  | { readonly mode: 'classify'; readonly input: string; readonly condition?: string }
-  | { readonly mode: 'forecast'; readonly series: string; readonly steps: number; readonly condition?: string };
-
-export interface TokenAnswer {
-  readonly id: number;
-  readonly text: string;
-  /** The model's probability of this token at its step (temperature 1). */
-  readonly p: number;
-  /** The likeliest tokens at this step, most likely first. */
-  readonly top: { readonly text: string; readonly p: number }[];
-}
-
-/** An Attention node's α for the answer: `rows` answer tokens × `cols` source steps, row-major. */
-export interface Alignment {
-  readonly node: string;
-  readonly rows: number;
-  readonly cols: number;
-  readonly alpha: number[];
-}
-
-export interface WeightsUsed {
-  /** A training session's latest weights, the document's, or the seed's initial ones (the document has none). */
-  readonly source: 'session' | 'document' | 'initial';
-  readonly step?: number;
-}
-
-export type InferenceAnswer = { readonly weights: WeightsUsed } & (
-  | { readonly mode: 'generate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean }
-  | { readonly mode: 'translate'; readonly input: string[]; readonly tokens: TokenAnswer[]; readonly text: string; readonly logProb: number; readonly ended: boolean; readonly by?: StopReason; readonly attention: Alignment[] }
-  | {
-      readonly mode: 'classify';
-      readonly input: string[];
-      readonly perStep: boolean;
-      readonly outputs: { readonly step: number; readonly classes?: { readonly label: string; readonly p: number }[]; readonly values?: number[] }[];
-      /** Text read by the task: the question asked beside the steps. */
-      readonly question?: string;
-      /** Text read by the task: each KVMemory node's weights p, one row per hop, one column per slot (step). */
-      readonly memory?: Alignment[];
-    }
-  | { readonly mode: 'forecast'; readonly width: number; readonly series: number[][]; readonly fitted: number[][]; readonly predicted: number[][] }
-);
-
 /** The document's task (for its symbols and tokens), when it names a built-in one. */
 export function documentTask(doc: Pick<GraphDocument, 'training'>): TaskInstance | undefined {
   const id = doc.training?.task;
@@ -219,47 +123,9 @@ export function documentTask(doc: Pick<GraphDocument, 'training'>): TaskInstance
 
 const TOP = 3;
 
-function softmax(o: ArrayLike<number>, off: number, C: number): Float64Array {
-  const p = new Float64Array(C);
-  let max = -Infinity;
-  for (let k = 0; k < C; k++) max = Math.max(max, o[off + k]);
-  let sum = 0;
-  for (let k = 0; k < C; k++) sum += p[k] = Math.exp(o[off + k] - max);
-  for (let k = 0; k < C; k++) p[k] /= sum;
-  return p;
-}
-
 function answerToken(p: Float64Array, id: number, symbols: readonly string[] | undefined): TokenAnswer {
   const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
   return { id, text: tokenTexts([id], symbols)[0]!, p: p[id], top: order.slice(0, TOP).map((k) => ({ text: tokenTexts([k], symbols)[0]!, p: p[k] })) };
-}
-
-/** Zeros for every Input not in `given` (loss targets), for one sample of T (and T') steps. */
-function feedsWith(plan: Plan, given: Record<string, FeedArray>, T: number, T1 = 1): Record<string, FeedArray> {
-  const feeds: Record<string, FeedArray> = { ...given };
-  for (const input of plan.inputs) {
-    if (feeds[input.node] !== undefined) continue;
-    const n = (input.role === 'sequence' ? (input.axis === 1 ? T1 : T) : 1) * (input.dtype === 'index' ? 1 : input.size);
-    feeds[input.node] = input.dtype === 'index' ? new Int32Array(n) : new Float64Array(n);
-  }
-  return feeds;
-}
-
-function rows(data: ArrayLike<number>, width: number): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r * width < data.length; r++) out.push(Array.from({ length: width }, (_, j) => data[r * width + j]!));
-  return out;
-}
-
-function sizeOf(plan: Plan, node: string): number {
-  return plan.inputs.find((i) => i.node === node)!.size;
-}
-
-/** The symbols of a side, when the task has them and they fit the Input's or output's size. */
-function fitting(symbols: readonly string[] | undefined, size: number, what: string, task: TaskInstance | undefined): readonly string[] | undefined {
-  if (symbols === undefined) return undefined;
-  if (symbols.length !== size) throw badGraph(`the task "${task?.id}" has ${symbols.length} ${what} symbols, but the graph takes ${size}; train the graph on its task, or fix the Input's size`);
-  return symbols;
 }
 
 function choiceOf(r: { temperature?: number; sampleSeed?: number }): Choice {
@@ -391,126 +257,3 @@ function runTranslate(exec: Executor, setup: InferenceSetup, r: Extract<Inferenc
   return { mode: 'translate' as const, input: src.dtype === 'index' ? tokenTexts(values, inSymbols) : rows(values, src.size).map((row) => row.join(', ')), tokens, text: joinTokens(tokenTexts(shown, outSymbols), outSymbols), logProb: decoded.logProb, ended: decoded.ended, by: decoded.by, attention };
 }
 
-function runClassify(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance | undefined, nodes: GraphDocument['nodes']) {
-  const { plan } = exec;
-  if (task?.encodeText !== undefined && !isNumbers(r.input)) return classifyText(exec, setup, r, task, nodes);
-  const input = plan.inputs.find((i) => i.node === setup.input)!;
-  const isIndex = input.dtype === 'index';
-  const inSymbols = isIndex ? fitting(task?.inputSymbols, input.size, 'input', task) : undefined;
-  const values = isIndex ? encodeTokens(r.input, inSymbols, input.size, 'input') : Array.from(parseSeries(r.input, input.size, 'input'));
-  const T = isIndex ? values.length : values.length / input.size;
-  const x = isIndex ? Int32Array.from(values) : Float64Array.from(values);
-  const vectors = parseCondition(r.condition, setup.conditions ?? []);
-  exec.bind({ feeds: feedsWith(plan, { ...vectors, [setup.input]: x }, T), lengths: Int32Array.of(T), T });
-  exec.forward(0, exec.stepCount, { inference: true });
-  const shownInput = isIndex ? tokenTexts(values, inSymbols) : rows(values, input.size).map((row) => row.join(', '));
-  return { mode: 'classify' as const, input: shownInput, perStep: setup.perStep, outputs: classifyOutputs(exec, setup, task, T) };
-}
-
-/**
- * classify on text the task reads (`encodeText`): its one-sample batch fed as training feeds it
- * (the steps into the model's input, the question into the Input of its extra), the answer as for
- * numbers, plus each KVMemory node's weights over the slots per hop.
- */
-function classifyText(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'classify' }>, task: TaskInstance, nodes: GraphDocument['nodes']) {
-  const sample = task.encodeText!(r.input);
-  if (!sample.ok) throw new InferenceError('infer-bad-input', sample.message, 'input');
-  const extras = Object.keys(sample.batch.extra ?? {});
-  if (extras.length > 0 && (r.condition ?? '').trim() !== '') {
-    throw new InferenceError('infer-bad-input', `the text gives the vector Input${extras.length === 1 ? '' : 's'} ${extras.map((e) => `"${e}"`).join(', ')} (the question), so leave the condition empty`, 'condition');
-  }
-  const { plan } = exec;
-  const feed = bindBatch(plan, sample.batch, { x: setup.input });
-  exec.bind(feed);
-  exec.forward(0, exec.stepCount, { inference: true });
-  const tau = sample.batch.lengths[0]!;
-  const memory: Alignment[] = nodes
-    .filter((n) => n.type === 'KVMemory')
-    .flatMap((n) => {
-      const hops = plan.probes.filter((p) => p.node === n.id).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-      if (hops.length === 0) return [];
-      const alpha = hops.flatMap((p) => Array.from(exec.value(p.value).data.subarray(0, tau))); // p: (1,T,1)
-      return [{ node: n.id, rows: hops.length, cols: tau, alpha }];
-    });
-  const outputs = classifyOutputs(exec, setup, task, tau);
-  return { mode: 'classify' as const, input: [...sample.steps], perStep: setup.perStep, outputs, ...(sample.question === undefined ? {} : { question: sample.question }), memory };
-}
-
-/** The answer of the bound sample of τ valid steps: at the last step (n→1) or at every step (n→n). */
-function classifyOutputs(exec: Executor, setup: InferenceSetup, task: TaskInstance | undefined, T: number) {
-  const o = exec.value(setup.output); // o: (1, T, C) per step, or (1, C)
-  const C = o.shape[o.shape.length - 1]!;
-  const labels = setup.loss === 'mse' ? undefined : task?.outputSymbols?.length === C ? task.outputSymbols : undefined;
-  const steps = setup.perStep ? T : 1;
-  return Array.from({ length: steps }, (_, s) => {
-    const off = s * C;
-    const step = setup.perStep ? s + 1 : T;
-    if (setup.loss === 'mse') return { step, values: Array.from(o.data.subarray(off, off + C)) };
-    const p = setup.loss === 'ce' ? softmax(o.data, off, C) : Float64Array.from(o.data.subarray(off, off + C), (v) => 1 / (1 + Math.exp(-v)));
-    return { step, classes: Array.from(p, (q, k) => ({ label: labels?.[k] ?? String(k), p: q })) };
-  });
-}
-
-/** How many numbers a condition holds for these Inputs: `size` for a real one, one id for an index one. */
-export function conditionLength(conditions: readonly ConditionInput[]): number {
-  return conditions.reduce((n, c) => n + (c.dtype === 'index' ? 1 : c.size), 0);
-}
-
-/**
- * The typed condition split over the vector Inputs, in order: numbers separated by spaces, commas,
- * `;` or new lines, exactly as many as the Inputs take. Errors name the `condition` field.
- */
-export function parseCondition(text: string | undefined, conditions: readonly ConditionInput[]): Record<string, FeedArray> {
-  const field = 'condition';
-  const pieces = (text ?? '').split(/[\s,;]+/).filter((p) => p !== '');
-  const want = conditionLength(conditions);
-  if (conditions.length === 0) {
-    if (pieces.length > 0) throw new InferenceError('infer-bad-input', 'this model has no vector Input to take a condition; leave the condition empty', field);
-    return {};
-  }
-  const names = conditions.map((c) => `"${c.node}" (${c.dtype === 'index' ? `one id from 0 to ${c.size - 1}` : `${c.size} value${c.size === 1 ? '' : 's'}`})`).join(', ');
-  if (pieces.length !== want) {
-    const got = pieces.length === 0 ? 'the condition is empty' : `the condition has ${pieces.length} value${pieces.length === 1 ? '' : 's'}`;
-    throw new InferenceError('infer-bad-input', `${got}, but the model's vector Input${conditions.length === 1 ? '' : 's'} ${names} take${conditions.length === 1 ? 's' : ''} ${want}: type ${want} number${want === 1 ? '' : 's'}`, field);
-  }
-  const values = pieces.map((p, k) => {
-    const v = Number(p);
-    if (!Number.isFinite(v)) throw new InferenceError('infer-bad-input', `value ${k + 1} of the condition, ${JSON.stringify(p)}, is not a number`, field);
-    return v;
-  });
-  const feeds: Record<string, FeedArray> = {};
-  let at = 0;
-  for (const c of conditions) {
-    if (c.dtype === 'index') {
-      const id = values[at]!;
-      if (!(Number.isInteger(id) && id >= 0 && id < c.size)) throw new InferenceError('infer-bad-input', `value ${at + 1} of the condition, ${id}, must be an id of Input "${c.node}" from 0 to ${c.size - 1}`, field);
-      feeds[c.node] = Int32Array.of(id);
-      at += 1;
-    } else {
-      feeds[c.node] = Float64Array.from(values.slice(at, at + c.size));
-      at += c.size;
-    }
-  }
-  return feeds;
-}
-
-async function runForecast(exec: Executor, setup: InferenceSetup, r: Extract<InferenceRequest, { mode: 'forecast' }>, pause: () => Promise<void>) {
-  const D = sizeOf(exec.plan, setup.input);
-  const series = parseSeries(r.series, D, 'series');
-  const vectors = parseCondition(r.condition, setup.conditions ?? []);
-  // One step per call on the series grown so far (the same values as one call of `steps`), pausing between.
-  let grown: Float64Array = series;
-  let fitted: Float64Array = new Float64Array(0);
-  const predicted = new Float64Array(r.steps * D);
-  for (let k = 0; k < r.steps; k++) {
-    const f = forecast(exec, { input: setup.input, output: setup.output, series: grown, steps: 1, vectors });
-    if (k === 0) fitted = f.fitted;
-    predicted.set(f.predicted, k * D);
-    const next = new Float64Array(grown.length + D);
-    next.set(grown);
-    next.set(f.predicted, grown.length);
-    grown = next;
-    await pause();
-  }
-  return { mode: 'forecast' as const, width: D, series: rows(series, D), fitted: rows(fitted, D), predicted: rows(predicted, D) };
-}
