@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { BackendUnavailableError, createBackend, type CreatedBackend } from '../../kernels';
-import { createSession, OMEGA_METRIC, SessionError, type Session, type SessionEvent } from '../../src/training';
+import { createSession, OMEGA_METRIC, scheduledTeachers, SessionError, type Session, type SessionEvent } from '../../src/training';
 import type { HostToWorker, StartMessage, WorkerToHost } from './messages';
 import { sessionErrorToProtocol } from './errors';
 
@@ -77,6 +77,8 @@ function start(m: StartMessage): void {
   });
   // The Pascanu term's Ω is charted beside the loss; the loss metrics stay first.
   if (s.config.pascanu !== undefined) metrics.push(OMEGA_METRIC);
+  // A scheduled (or drawn) teacher-forcing ratio is charted too, so the schedule can be watched.
+  metrics.push(...scheduledTeachers(s.plan).map((t) => t.metric));
   post({ type: 'ready', backend: { ...created.info, passedOver: [...created.info.passedOver] }, config: s.config, step: s.step, metrics });
   s.start().then(
     (r) => {

@@ -219,6 +219,7 @@ export const en = {
     logScale: 'log scale',
     firstLast: 'first {{first}} → last {{last}}',
     omega: 'Ω (gradient-norm regulariser)',
+    teacherRatio: 'Teacher-forcing ratio ρ ({{node}})',
     metricOf: '{{metric}} ({{node}})',
     pascanu: 'Gradient-norm regulariser (Pascanu)',
     pascanuOn: 'Add λ·Ω to the loss',

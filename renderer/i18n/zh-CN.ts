@@ -221,6 +221,7 @@ export const zhCN: Texts = {
     logScale: '对数坐标',
     firstLast: '最初 {{first}} → 最近 {{last}}',
     omega: 'Ω（梯度范数正则项）',
+    teacherRatio: '教师强制比例 ρ（{{node}}）',
     metricOf: '{{metric}}（{{node}}）',
     pascanu: '梯度范数正则项（Pascanu）',
     pascanuOn: '在损失上加 λ·Ω',

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { OMEGA_METRIC } from '../../src/training/trainer';
+import { TEACHER_RATIO } from '../../src/training/teacher';
 import { InsightTabs, InsightView } from '../insight/InsightTabs';
 import { useInsight } from '../insight/insightStore';
 import { useApp } from '../store';
@@ -24,6 +25,7 @@ function metricLabel(name: string, t: TFunction, several: boolean): string {
   if (name === OMEGA_METRIC) return t('training.omega');
   const dot = name.lastIndexOf('.');
   const kind = name.slice(dot + 1);
+  if (kind === TEACHER_RATIO) return t('training.teacherRatio', { node: name.slice(0, dot) });
   const metric = kind === 'accuracy' ? t('training.accuracy') : kind === 'mse' ? t('training.mse') : name;
   return several && metric !== name ? t('training.metricOf', { metric, node: name.slice(0, dot) }) : metric;
 }
@@ -117,9 +119,9 @@ export function TrainingPanel() {
   const liveKept = keptCopyOf(run, { runs: kept, keptFrom });
   const overlays = useMemo((): ChartOverlay[] => kept.filter((r) => r.visible).map((r) => ({ label: r.name, color: r.colour, x: r.loss.x, y: r.loss.y })), [kept]);
   const showLive = liveKept === undefined && loss.x.length > 0;
-  // The first metric, then every other one the run listed (Ω of the Pascanu regulariser, further loss nodes).
+  // The first metric, then every other one the run listed (Ω of the Pascanu regulariser, further loss nodes, teacher-forcing ratios).
   const names = run?.metrics ?? (run?.metric === undefined ? [] : [run.metric]);
-  const lossMetrics = names.filter((n) => n !== OMEGA_METRIC).length;
+  const lossMetrics = names.filter((n) => n !== OMEGA_METRIC && !n.endsWith(`.${TEACHER_RATIO}`)).length;
   const metricName = run?.metric === undefined ? t('training.mse') : metricLabel(run.metric, t, lossMetrics > 1);
   const extras = useMemo(() => {
     const series = useTraining.getState().extras;

@@ -2,6 +2,7 @@
  * Training: a session (loop, pause/resume/stop, seeding, truncated BPTT, clipping, schedules), the
  * NaN/Inf watchdog, checkpoints, batched telemetry, and the whole-graph gradient check.
  */
+export { scheduledTeachers, TEACHER_RATIO, teacherRatios, type ScheduledTeacher } from './teacher';
 export { createSession, type Session, type SessionEvent, type SessionOptions, type SessionResult, type SessionStatus, type TrainedParts } from './session';
 export { resolveConfig, resolveTelemetry, type ConfigOverrides, type SessionConfig, type TelemetryOptions } from './config';
 export { SessionError, type SessionErrorCode, type SessionErrorDetail } from './errors';

@@ -28,6 +28,7 @@ import { feedOf, type BindNames, type DataSource } from './data';
 import { SessionError } from './errors';
 import { metricSums, metricValues, type MetricSum } from './metrics';
 import { edgeGradNorms, paramHistograms, zeroGradNodes, type EdgeValue, type ParamHistogram, type Recording, type StepRow, type TraceRecord } from './telemetry';
+import { scheduledTeachers, teacherRatios, type ScheduledTeacher } from './teacher';
 import { sampleTokens } from './tokens';
 import { divergence, Watchdog, type Divergence } from './watchdog';
 
@@ -111,6 +112,8 @@ export class Trainer {
   private carried: Map<string, Float64Array> | undefined;
   /** The plan has stochastic ops (teacher forcing with a ratio): each step passes its draws. */
   private readonly stochastic: boolean;
+  /** TeacherForcing ops whose ratio is charted (`<node>.teacherRatio`). */
+  readonly teachers: readonly ScheduledTeacher[];
 
   constructor(parts: TrainerParts) {
     this.parts = parts;
@@ -128,6 +131,7 @@ export class Trainer {
     this.totalUpdates = parts.config.steps * this.chunks(parts.source.T).length;
     this.pascanu = trainingPascanu(parts.plan, parts.nodes ?? [], parts.config);
     this.stochastic = parts.plan.ops.some((op) => getNodeSpec(op.type)?.stochastic === true);
+    this.teachers = scheduledTeachers(parts.plan);
     refuseTruncatedTwoAxes(parts.plan, parts.config);
     if (parts.config.stateful === true && parts.plan.buffers.some((v) => v.axis === 1)) {
       const message = 'an encoder–decoder starts every batch from its encoder, so there is no state to carry between batches; turn stateful off';
@@ -240,6 +244,7 @@ export class Trainer {
     this.carried = this.config.stateful === true ? exec.finalHistories() : undefined;
     const metrics = metricValues(metricSums(plan, exec));
     if (omega !== undefined) metrics[OMEGA_METRIC] = omega;
+    Object.assign(metrics, teacherRatios(this.teachers, stepNo));
     const row: StepRow = { step: stepNo, loss: chunks.length === 1 ? lastLoss : batchLoss(exec), lr, gradNorm, clipped, paramNorms, metrics };
     if (!record) return { ok: true, row };
     const recording = this.recording(stepNo, record.sample, gradNormsPerStep, batch.lengths, paramNorms, edgeGrads ?? {});
