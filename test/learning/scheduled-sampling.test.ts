@@ -19,6 +19,12 @@ import { example } from './helpers';
  * Beside it, the same graph trained with ρ = 1 throughout (plain teacher forcing) at the same budget.
  * On this short task both learn it (measured: 1.000 greedy token accuracy each), so only that is
  * asserted — the scheduled run ≥ 0.95, the teacher-forced one ≥ 0.9 — and both are printed.
+ * Exact-sequence accuracy cannot tell the two apart on a deterministic target: greedy decoding's first
+ * mistake is made on a true prefix, where the decoder's inputs are the teacher-forced ones, so a
+ * sequence is decoded exactly iff every teacher-forced step is right; only what follows a first
+ * mistake differs. Measured at 500 steps with seeds 1–3 (attention or the context as every-step
+ * input; reverse or sort; up to 12 symbols and length 10): no setting where the scheduled model's
+ * free-running accuracy led on every seed; without attention it trailed by 0.13–0.28 exact.
  */
 const FILE = 'seq2seq-scheduled-sampling.unroll.json';
 const PARAMS = { symbols: 6, minLength: 3, maxLength: 6 };
