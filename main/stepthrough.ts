@@ -76,7 +76,7 @@ export async function traceRun(p: ParsedPayload<'trace.run'>, sessions: SessionM
   const { doc, plan, store, weights } = prepared.result;
   const fed = traceFeed(p, doc, plan);
   if (!fed.ok) return fed;
-  const trace = traceBatch(plan, doc, store, fed.result.feed, { lead: TRACE_LEAD, sample: 0 });
+  const trace = traceBatch(plan, doc, store, fed.result.feed, { lead: TRACE_LEAD, sample: 0, seed: doc.training?.seed ?? 1 });
   const bad = trace.ports.find((q) => !finite(q.norms) || !finite(q.grads) || !finite(q.lead));
   if (bad !== undefined || !Number.isFinite(trace.loss)) {
     return fail('trace', `${bad === undefined ? 'the loss' : `the output "${bad.port}" of node "${bad.node}"`} is not finite on this batch: the weights have diverged; start from the document's weights or retrain`, 'doc');

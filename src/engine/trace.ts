@@ -4,6 +4,7 @@ import type { GraphEdge, GraphNode } from '../graph/document';
 import { nodeKernelBackend } from './backend';
 import { Executor } from './executor';
 import type { BatchFeed } from './feeds';
+import { Rng } from './rng';
 import type { WeightStore } from './weights';
 
 /**
@@ -54,6 +55,11 @@ export interface TraceOptions {
   readonly lead?: number;
   /** The sample whose leading values are kept (default 0). */
   readonly sample?: number;
+  /**
+   * The run's seed (default 1): teacher forcing with a ratio between 0 and 1 draws teacher or own per
+   * sample and step as the first training step of that seed does.
+   */
+  readonly seed?: number;
 }
 
 /** Frobenius norm of `data[(b·T + t)·w …]` over b and the w features, for each t (batch-major `[B,T,w]`). */
@@ -75,7 +81,8 @@ export function traceBatch(plan: Plan, doc: { readonly nodes: readonly GraphNode
   const L = Math.max(1, Math.floor(options.lead ?? 3));
   const exec = new Executor(plan, weights, nodeKernelBackend);
   exec.bind(feed);
-  const loss = exec.forward(0, feed.T).total;
+  const random = { rng: new Rng(options.seed ?? 1).fork('teacher 1'), step: 0 };
+  const loss = exec.forward(0, feed.T, { random }).total;
   exec.backward(0);
   const B = exec.batchSize;
   const sample = Math.min(B - 1, Math.max(0, Math.floor(options.sample ?? 0)));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/compiler/plan';
 import { Executor } from '../../../src/engine/executor';
 import type { BatchFeed } from '../../../src/engine/feeds';
+import { Rng } from '../../../src/engine/rng';
 import { traceBatch } from '../../../src/engine/trace';
 import type { WeightStore } from '../../../src/engine/weights';
 import { GraphBuilder } from '../compiler/graph-builder';
@@ -112,5 +113,37 @@ describe('traceBatch', () => {
     const exec = reference(plan, weights, feed);
     for (let t = 0; t < 3; t++) expect(dec.grads[t]).toBeCloseTo(normAt(exec.gradient(dec.value).data, 2, 3, 4, t), 12);
     expect(trace.ports.find((p) => p.node === 'enc')!.norms).toHaveLength(4);
+  });
+});
+
+describe('traceBatch with teacher forcing at a ratio', () => {
+  it('draws teacher or own as the first training step of the seed does, where it used to refuse', () => {
+    const g = new GraphBuilder()
+      .node('x', 'Input', { role: 'sequence', size: 1 })
+      .node('y', 'Input', { role: 'sequence', size: 2, dtype: 'index' })
+      .node('y1', 'OneHot', { classes: 2 })
+      .node('j', 'Jordan', { hidden: 4, size: 2, teacherForcing: true, teacherRatio: 0.5 })
+      .node('loss', 'CrossEntropy')
+      .edge('x.out', 'j.in')
+      .edge('y.out', 'y1.index')
+      .edge('y1.out', 'j.teacher')
+      .edge('j.o', 'loss.logits')
+      .edge('y.out', 'loss.target');
+    const plan = planOf(g);
+    const weights = randomWeights(plan);
+    const feed = randomFeed(plan, [6, 4, 5], 6);
+    const first = (seed: number) => {
+      const exec = new Executor(plan, weights);
+      exec.bind(feed);
+      return exec.forward(0, feed.T, { random: { rng: new Rng(seed).fork('teacher 1'), step: 0 } }).total;
+    };
+    const bare = new Executor(plan, weights);
+    bare.bind(feed);
+    expect(() => bare.forward()).toThrow(/a ratio of 0.5 draws per sample and step/);
+    const trace = traceBatch(plan, g.doc(), weights, feed, { seed: 7 });
+    expect(trace.loss).toBe(first(7));
+    expect(traceBatch(plan, g.doc(), weights, feed).loss).toBe(first(1));
+    expect(first(7)).not.toBe(first(1));
+    for (const p of trace.ports) expect(Array.from(p.grads).every(Number.isFinite)).toBe(true);
   });
 });
