@@ -3,7 +3,8 @@
  * Unroll on every backend that runs here and of TensorFlow.js (wasm) on the same models and data.
  * Each (case, framework) gets warm-up steps, then timed steps up to a count or a time budget
  * (the software WebGPU adapter is slow: it gets one warm-up and at most two timed steps); the
- * median is reported. Prints a table and one JSON line (`BENCH {...}`).
+ * median is reported. Prints a table and one JSON line (`BENCH {...}`); then the cost of the
+ * Pascanu regulariser next to BPTT (`bench/pascanu.ts`, line `BENCH_PASCANU [...]`).
  *
  *   npm run bench [-- --iters 7] [-- --only LSTM]
  */
@@ -11,6 +12,7 @@ import os from 'node:os';
 import process from 'node:process';
 import { createBackend, type CreatedBackend } from '../kernels';
 import { CASES, unrollStep, type BenchCase } from './models';
+import { runPascanuBench } from './pascanu';
 import { tfjsReady, tfjsStep } from './tfjs';
 
 const arg = (name: string, dflt: string) => {
@@ -91,4 +93,6 @@ for (const c of cases) {
   console.log(`  Unroll best / TF.js = ${best.framework} ${best.ms!.toFixed(1)} / ${tfRow.ms!.toFixed(1)} = ${(best.ms! / tfRow.ms!).toFixed(2)}\n`);
 }
 console.log(`BENCH ${JSON.stringify({ machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version }, tfjs: tfName, rows, ratios })}`);
+const pascanuRows = runPascanuBench(Math.min(ITERS, 5), ONLY);
+if (pascanuRows.length > 0) console.log(`BENCH_PASCANU ${JSON.stringify(pascanuRows)}`);
 process.exit(0);

@@ -3,7 +3,8 @@ import { GRUParams } from '../nodes/gru';
 import { LSTMParams } from '../nodes/lstm';
 import { RNNParams } from '../nodes/rnn';
 import type { Executor } from './executor';
-import { gruStepper, lstmStepper, mtv, outer, stepOmega, type StepIO } from './pascanu-gated';
+import { gruRule, lstmRule, ROW_CHUNK, rowsOmega, type Rows } from './pascanu-gated';
+import { addAB, addABt, addAtB } from './pascanu-linalg';
 
 /**
  * The per-cell rules of the Pascanu regulariser (`pascanu.ts`): which nodes it takes and, per cell,
@@ -16,6 +17,10 @@ import { gruStepper, lstmStepper, mtv, outer, stepOmega, type StepIO } from './p
  * `c_{t−1}`), `ω = (‖v‖/‖g‖ − 1)²`, `r = ∂ω/∂v`; then `∂ω/∂θ = ∂s/∂θ` for `s = gᵀ J r` with g and r
  * held constant. `s` is a function of the cell's weights (the direct part) and of the step's inputs
  * `h_{t−1}`, `c_{t−1}` and `x_t` (the seeds, on the values the cell reads).
+ *
+ * Every valid (t, b) with `g ≠ 0` is an independent row (its inputs come from the forward, g from
+ * the backward), so each rule runs on chunks of gathered rows with matrix products
+ * (`pascanu-linalg.ts`) and scatters the rows' seeds back to their (t, b).
  */
 
 /** The node kinds Ω is defined for. */
@@ -105,97 +110,122 @@ export function cellTerm(exec: Executor, cell: PascanuCell): CellTerm {
   return cell.kind === 'RNN' ? elmanTerm(exec, cell) : gatedTerm(exec, cell);
 }
 
-/** The step mask, T and g = ∂L/∂h `(T,B,H)` of a cell's time axis. */
-function stepsOf(exec: Executor, cell: PascanuCell): { B: number; T: number; mask: Float64Array; g: Float64Array } {
+/** The valid rows (t, b) of a cell's time axis with `g ≠ 0`, in time-major order, and g = ∂L/∂h `(T,B,H)`. */
+interface RowIndex {
+  readonly B: number;
+  readonly T: number;
+  readonly g: Float64Array;
+  /** Per row: its time-major index `t·B + b`, batch-major index `b·T + t`, and ‖g‖. */
+  readonly tb: Int32Array;
+  readonly bt: Int32Array;
+  readonly gn: Float64Array;
+}
+
+function rowsOf(exec: Executor, cell: PascanuCell): RowIndex {
   const axis = exec.axisOf(cell.source);
-  return { B: exec.batchSize, T: exec.stepsOf(axis), mask: exec.maskTimeMajor(axis), g: exec.rawGradient(cell.source) };
+  const [B, T, H] = [exec.batchSize, exec.stepsOf(axis), cell.hidden];
+  const mask = exec.maskTimeMajor(axis);
+  const g = exec.rawGradient(cell.source);
+  const [tb, bt, gn] = [new Int32Array(T * B), new Int32Array(T * B), new Float64Array(T * B)];
+  let n = 0;
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      if (mask[t * B + b] === 0) continue;
+      const norm = Math.sqrt(sumSquares(g, (t * B + b) * H, H));
+      if (norm === 0) continue;
+      [tb[n], bt[n], gn[n]] = [t * B + b, b * T + t, norm];
+      n++;
+    }
+  }
+  return { B, T, g, tb: tb.subarray(0, n), bt: bt.subarray(0, n), gn: gn.subarray(0, n) };
+}
+
+/** Copies row `idx[k]` of `src` (width w) to row k of `out`, for the rows `from … from + n − 1` of `idx`. */
+function gather(src: Float64Array, idx: Int32Array, from: number, n: number, w: number, out: Float64Array): void {
+  for (let k = 0; k < n; k++) out.set(src.subarray(idx[from + k] * w, (idx[from + k] + 1) * w), k * w);
+}
+
+/** The inverse of `gather`: row k of `rows` to row `idx[from + k]` of `dst`. */
+function scatter(rows: Float64Array, idx: Int32Array, from: number, n: number, w: number, dst: Float64Array): void {
+  for (let k = 0; k < n; k++) dst.set(rows.subarray(k * w, (k + 1) * w), idx[from + k] * w);
 }
 
 function elmanTerm(exec: Executor, cell: ElmanCell): CellTerm {
-  const { B, T, mask, g } = stepsOf(exec, cell);
+  const { B, T, g: gAll, tb, bt, gn } = rowsOf(exec, cell);
   const H = cell.hidden;
-  const h = exec.value(cell.source).data; // h: (B,T,H)
+  const hAll = exec.value(cell.source).data; // h: (B,T,H)
   const W = exec.weights.get(cell.weight); // W: (H,H), [out, in]
   const tanh = cell.activation === 'tanh';
   const dW = new Float64Array(H * H);
   const seed = new Float64Array(T * B * H);
-  const u = new Float64Array(H);
-  const v = new Float64Array(H);
-  const r = new Float64Array(H);
+  const buf = () => new Float64Array(ROW_CHUNK * H);
+  const [h, g, u, v, r, wr, s] = [buf(), buf(), buf(), buf(), buf(), buf(), buf()]; // (n,H) each
   let omega = 0;
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
-      if (mask[t * B + b] === 0) continue;
-      const gOff = (t * B + b) * H;
-      const hOff = (b * T + t) * H;
-      const gn = norm(g, gOff, H);
-      if (gn === 0) continue;
-      // u = g ⊙ φ'(a): tanh' = 1 − h², relu' = 1[h > 0]; v = Wᵀ u
-      for (let i = 0; i < H; i++) {
-        const y = h[hOff + i];
-        u[i] = g[gOff + i] * (tanh ? 1 - y * y : y > 0 ? 1 : 0);
-      }
-      v.fill(0);
-      mtv(W, u, v, H, H);
-      omega += stepOmega(v, gn, B, r);
-      // ∂ω/∂W_ij += u_i r_j; through a (tanh): a seed −2 h ⊙ g ⊙ (W r) on h_t
-      outer(dW, u, r, H, H);
-      if (!tanh) continue;
-      for (let i = 0; i < H; i++) {
-        let wr = 0;
-        for (let j = 0; j < H; j++) wr += W[i * H + j] * r[j];
-        seed[gOff + i] = -2 * h[hOff + i] * g[gOff + i] * wr;
-      }
-    }
+  for (let from = 0; from < tb.length; from += ROW_CHUNK) {
+    const n = Math.min(ROW_CHUNK, tb.length - from);
+    gather(hAll, bt, from, n, H, h);
+    gather(gAll, tb, from, n, H, g);
+    // u = g ⊙ φ'(a): tanh' = 1 − h², relu' = 1[h > 0]; v = Wᵀ u per row
+    for (let k = 0; k < n * H; k++) u[k] = g[k] * (tanh ? 1 - h[k] * h[k] : h[k] > 0 ? 1 : 0);
+    v.fill(0, 0, n * H);
+    addAB(u, W, v, n, H, H);
+    omega += rowsOmega(v, gn.subarray(from, from + n), n, H, B, r);
+    // ∂ω/∂W_ij += u_i r_j; through a (tanh): a seed −2 h ⊙ g ⊙ (W r) on h_t
+    addAtB(u, r, dW, n, H, H);
+    if (!tanh) continue;
+    wr.fill(0, 0, n * H);
+    addABt(r, W, wr, n, H, H);
+    for (let k = 0; k < n * H; k++) s[k] = -2 * h[k] * g[k] * wr[k];
+    scatter(s, tb, from, n, H, seed);
   }
   return { omega: omega / B, direct: new Map([[cell.weight, dW]]), seeds: tanh ? new Map([[cell.source, seed]]) : new Map() };
 }
 
 function gatedTerm(exec: Executor, cell: GatedCell): CellTerm {
-  const { B, T, mask, g } = stepsOf(exec, cell);
+  const { B, T, g: gAll, tb, bt, gn } = rowsOf(exec, cell);
   const H = cell.hidden;
   const xv = exec.value(cell.input); // x: (B,T,I)
   const I = xv.shape[2];
-  const x = xv.data;
-  const hp = exec.value(cell.hPrev).data; // h_{t−1}: (B,T,H)
-  const cp = cell.cPrev === undefined ? null : exec.value(cell.cPrev).data; // c_{t−1}: (B,T,H)
+  const hpAll = exec.value(cell.hPrev).data; // h_{t−1}: (B,T,H)
+  const cpAll = cell.cPrev === undefined ? null : exec.value(cell.cPrev).data; // c_{t−1}: (B,T,H)
   const weights = new Map<string, Float64Array>();
-  const direct = new Map<string, Float64Array>();
   for (const p of exec.plan.params) {
     if (!p.name.startsWith(`${cell.node}.`)) continue;
     const name = p.name.slice(cell.node.length + 1);
-    if (!/^(U_|W_|b_)/.test(name)) continue;
-    weights.set(name, exec.weights.get(p.name));
-    direct.set(name, new Float64Array(exec.weights.get(p.name).length));
+    if (/^(U_|W_|b_)/.test(name)) weights.set(name, exec.weights.get(p.name));
   }
   const seedH = new Float64Array(T * B * H); // ∂Ω/∂h_{t−1}: (T,B,H)
-  const seedC = cp === null ? null : new Float64Array(T * B * H); // ∂Ω/∂c_{t−1}: (T,B,H)
+  const seedC = cpAll === null ? null : new Float64Array(T * B * H); // ∂Ω/∂c_{t−1}: (T,B,H)
   const seedX = new Float64Array(T * B * I); // ∂Ω/∂x_t: (T,B,I)
-  const io: StepIO = { B, w: weights, dw: direct, x, hp, cp, g, gn: 0, dHp: seedH, dCp: seedC, dX: seedX, xOff: 0, hOff: 0, gOff: 0, xsOff: 0 };
-  const step = cell.kind === 'LSTM' ? lstmStepper(H, I) : gruStepper(H, I, cell.resetAfter === true, cell.updateConvention === 'new');
+  const buf = (w: number) => new Float64Array(ROW_CHUNK * w);
+  const rows: Rows = { n: 0, x: buf(I), hp: buf(H), cp: cpAll === null ? null : buf(H), g: buf(H), gn: new Float64Array(ROW_CHUNK), dX: buf(I), dHp: buf(H), dCp: cpAll === null ? null : buf(H) };
+  const rule = cell.kind === 'LSTM' ? lstmRule(H, I, B, weights) : gruRule(H, I, B, weights, cell.resetAfter === true, cell.updateConvention === 'new');
   let omega = 0;
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
-      if (mask[t * B + b] === 0) continue;
-      io.gOff = (t * B + b) * H;
-      io.gn = norm(g, io.gOff, H);
-      if (io.gn === 0) continue;
-      io.hOff = (b * T + t) * H;
-      io.xOff = (b * T + t) * I;
-      io.xsOff = (t * B + b) * I;
-      omega += step(io);
-    }
+  for (let from = 0; from < tb.length; from += ROW_CHUNK) {
+    const n = (rows.n = Math.min(ROW_CHUNK, tb.length - from));
+    gather(xv.data, bt, from, n, I, rows.x);
+    gather(hpAll, bt, from, n, H, rows.hp);
+    if (cpAll !== null) gather(cpAll, bt, from, n, H, rows.cp!);
+    gather(gAll, tb, from, n, H, rows.g);
+    rows.gn.set(gn.subarray(from, from + n));
+    rows.dX.fill(0);
+    rows.dHp.fill(0);
+    rows.dCp?.fill(0);
+    omega += rule.chunk(rows);
+    scatter(rows.dX, tb, from, n, I, seedX);
+    scatter(rows.dHp, tb, from, n, H, seedH);
+    if (seedC !== null) scatter(rows.dCp!, tb, from, n, H, seedC);
   }
   const seeds = new Map<string, Float64Array>([
     [cell.hPrev, seedH],
     [cell.input, seedX],
   ]);
   if (seedC !== null) seeds.set(cell.cPrev!, seedC);
-  return { omega: omega / B, direct: new Map([...direct].map(([k, v]) => [`${cell.node}.${k}`, v])), seeds };
+  return { omega: omega / B, direct: new Map([...rule.direct()].map(([k, v]) => [`${cell.node}.${k}`, v])), seeds };
 }
 
-function norm(a: Float64Array, off: number, n: number): number {
+function sumSquares(a: Float64Array, off: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += a[off + i] * a[off + i];
-  return Math.sqrt(s);
+  return s;
 }
