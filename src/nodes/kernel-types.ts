@@ -128,6 +128,26 @@ export interface FusedCell<P, S = unknown> {
   readonly probes?: (saved: S) => Readonly<Record<string, Tensor>>;
 }
 
+/**
+ * A kernel that runs over more than one step at a time and is told the batch's shape in a context
+ * `C`: forward and backward in float64 (whole-sequence and attention ops).
+ */
+export interface ContextKernel<P, S, C> {
+  /** Computes the outputs; must not modify `inputs` or `params`. */
+  forward(inputs: Readonly<Record<string, Tensor>>, params: Readonly<Record<string, Tensor>>, attrs: P, ctx: C): KernelForward<S>;
+  /** As `NodeKernel.backward`, over the rows the forward ran. */
+  backward(
+    gradOutputs: Readonly<Record<string, Tensor | undefined>>,
+    saved: S,
+    inputs: Readonly<Record<string, Tensor>>,
+    params: Readonly<Record<string, Tensor>>,
+    attrs: P,
+    ctx: C,
+  ): KernelGrads;
+  /** Param sets the registry-driven finite-difference check runs besides the defaults. */
+  readonly checks?: readonly KernelCheckCase[];
+}
+
 /** Per-call data of a whole-sequence op: the batch's sizes and each sample's length τ_b. */
 export interface SequenceContext {
   readonly B: number;
@@ -142,22 +162,9 @@ export interface SequenceContext {
  * carries `[T·B, D]` rows, time-major (row `t·B + b` is sample b at step t), zero at padded steps;
  * the scheduler runs it in a batched phase, masks its outputs and refuses it on a cycle.
  */
-export interface SequenceKernel<P, S = unknown> {
-  /** Computes the outputs; must not modify `inputs` or `params`. */
-  forward(inputs: Readonly<Record<string, Tensor>>, params: Readonly<Record<string, Tensor>>, attrs: P, ctx: SequenceContext): KernelForward<S>;
-  /** As `NodeKernel.backward`, over the whole sequence; ∂L/∂output is zero at padded steps. */
-  backward(
-    gradOutputs: Readonly<Record<string, Tensor | undefined>>,
-    saved: S,
-    inputs: Readonly<Record<string, Tensor>>,
-    params: Readonly<Record<string, Tensor>>,
-    attrs: P,
-    ctx: SequenceContext,
-  ): KernelGrads;
+export interface SequenceKernel<P, S = unknown> extends ContextKernel<P, S, SequenceContext> {
   /** Values worth showing that are not ports (attention weights `alpha` `[B, T, T]`), from a forward's saved data. */
   readonly probes?: (saved: S, ctx: SequenceContext) => Readonly<Record<string, Tensor>>;
-  /** Param sets the registry-driven finite-difference check runs besides the defaults. */
-  readonly checks?: readonly KernelCheckCase[];
 }
 
 /** Per-call data of an attention op: the memory's sizes and each sample's memory length. */
@@ -175,24 +182,14 @@ export interface AttendContext {
  * Ports: `query` carries `[N, D_s]` rows, row r belonging to sample `r mod B` (N = B for one step,
  * k·B for k steps run at once); `memory` carries `[Tm·B, D_h]` time-major rows (row `t·B + b`), zero at
  * padded steps. Outputs are per query row (`context` `[N, D_h]`). The scheduler runs it on the
- * query's time axis (inside a loop when the query is a recurrent state), always in float64.
+ * query's time axis (inside a loop when the query is a recurrent state), always in float64. The
+ * backward's `inputs.memory` is `[Tm·B, D_h]` (zero at padded steps).
  */
-export interface AttendKernel<P, S = unknown> {
-  forward(inputs: Readonly<Record<string, Tensor>>, params: Readonly<Record<string, Tensor>>, attrs: P, ctx: AttendContext): KernelForward<S>;
-  /** As `NodeKernel.backward`; `inputs.memory` of the result is `[Tm·B, D_h]` (zero at padded steps). */
-  backward(
-    gradOutputs: Readonly<Record<string, Tensor | undefined>>,
-    saved: S,
-    inputs: Readonly<Record<string, Tensor>>,
-    params: Readonly<Record<string, Tensor>>,
-    attrs: P,
-    ctx: AttendContext,
-  ): KernelGrads;
+export interface AttendKernel<P, S = unknown> extends ContextKernel<P, S, AttendContext> {
   /**
    * Per query row, from a forward's saved data: `alpha` `[N, Tm]` (the weights, zero past τ_b) and any
-   * other value worth drawing (local attention's centre `p` `[N]`).
+   * other value worth drawing (local attention's centre `p` `[N]`). The finite-difference `checks`
+   * give input sizes for `query` and `memory`.
    */
   readonly probes: (saved: S, ctx: AttendContext) => Readonly<Record<string, Tensor>>;
-  /** Param sets the finite-difference check runs besides the defaults, with input sizes (`query`, `memory`). */
-  readonly checks?: readonly KernelCheckCase[];
 }
