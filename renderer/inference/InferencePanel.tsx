@@ -70,7 +70,7 @@ export function InferencePanel() {
   const canSample = setup?.mode === 'generate' || (setup?.mode === 'translate' && !beamSearch);
 
   return (
-    <section className="inference-panel" data-testid="inference-panel" aria-label={t('inference.title')} data-mode={setup?.mode ?? ''}>
+    <section className="inference-panel floating-pane" data-testid="inference-panel" aria-label={t('inference.title')} data-mode={setup?.mode ?? ''}>
       <div className="infer-head">
         <h2>{t('inference.title')}</h2>
         {setup !== undefined && (

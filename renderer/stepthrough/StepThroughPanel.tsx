@@ -25,7 +25,7 @@ export function StepThroughPanel() {
   const walk = trace === undefined ? undefined : momentAt(moment, T);
   const weights = trace === undefined ? '' : t(`stepThrough.weights.${trace.weights.source}`, { step: trace.weights.step ?? 0 });
   return (
-    <section className="step-panel" data-testid="step-panel" aria-label={t('stepThrough.title')}>
+    <section className="step-panel floating-pane" data-testid="step-panel" aria-label={t('stepThrough.title')}>
       <div className="step-head">
         <h2>{t('stepThrough.title')}</h2>
         <span className="spacer" />
