@@ -7,6 +7,7 @@ import type { BatchFeed } from '../../../src/engine/feeds';
 import { PascanuError, pascanuTerm, resolvePascanu } from '../../../src/engine/pascanu';
 import type { WeightStore } from '../../../src/engine/weights';
 import { GraphBuilder } from '../compiler/graph-builder';
+import { pascanuOf, pascanuSetup, type PascanuSetup, type Saved } from './pascanu-fixtures';
 import { planOf, randomFeed, randomWeights, tokenSeq2seq } from './executor-fixtures';
 
 /**
@@ -102,7 +103,6 @@ function step(cell: Cell, w: (n: string) => Float64Array, x: Vec, hp: Vec, cp: V
 const c0 = (H: number): Vec => new Array<number>(H).fill(0);
 
 /** g = ∂L/∂h per regularised cell, batch-major (B,T,H) copies. */
-type Saved = Map<string, Float64Array>;
 
 /**
  * Ω per regularised cell, computed directly: the graph's forward per sample over its valid steps,
@@ -154,30 +154,14 @@ function directOmega(cells: readonly Cell[], upstream: Upstream, store: WeightSt
   return out;
 }
 
-interface Setup {
-  readonly plan: Plan;
-  readonly store: WeightStore;
-  readonly feed: BatchFeed;
-  readonly exec: Executor;
-  readonly loss: number;
-  readonly lossGrads: Map<string, Float64Array>;
-  readonly g: Saved;
-}
-
 const LENGTHS = [4, 2, 3];
 
-function setup(cells: readonly Cell[], upstream: Upstream, regularised: readonly string[], fused: boolean, T = 5): Setup {
-  const plan = planOf(graph(cells, upstream), { fused });
-  const store = randomWeights(plan, 5);
-  const feed = randomFeed(plan, LENGTHS, T, 11);
-  const exec = new Executor(plan, store, referenceBackend);
-  const full = bpttGradients(exec, feed);
-  const g: Saved = new Map(regularised.map((id) => [id, exec.gradient(plan.recurrences.find((r) => r.node === id && r.name === id)!.source).data]));
-  return { plan, store, feed, exec, loss: full.loss.total, lossGrads: new Map([...full.grads].map(([k, v]) => [k, v.slice()])), g };
+function setup(cells: readonly Cell[], upstream: Upstream, regularised: readonly string[], fused: boolean, T = 5): PascanuSetup {
+  return pascanuSetup(graph(cells, upstream), regularised, fused, LENGTHS, T);
 }
 
-function run(s: Setup, cells: readonly Cell[], upstream: Upstream, nodes: readonly string[]) {
-  return pascanuTerm(s.exec, resolvePascanu(s.plan, graph(cells, upstream).nodes, { nodes }), { total: s.loss, grads: s.lossGrads });
+function run(s: PascanuSetup, cells: readonly Cell[], upstream: Upstream, nodes: readonly string[]) {
+  return pascanuOf(s, graph(cells, upstream), { nodes });
 }
 
 const CASES: readonly { name: string; cells: Cell[]; upstream: Upstream; nodes: string[] }[] = [

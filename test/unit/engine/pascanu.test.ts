@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { referenceBackend } from '../../../kernels/reference';
-import type { Plan } from '../../../src/compiler';
 import { bpttGradients } from '../../../src/engine/bptt';
-import { Executor } from '../../../src/engine/executor';
 import type { BatchFeed } from '../../../src/engine/feeds';
 import { PascanuError, pascanuTerm, resolvePascanu, type PascanuConfig } from '../../../src/engine/pascanu';
 import type { WeightStore } from '../../../src/engine/weights';
 import { GraphBuilder } from '../compiler/graph-builder';
-import { planOf, randomFeed, randomWeights } from './executor-fixtures';
+import { pascanuOf, pascanuSetup, type PascanuSetup, type Saved } from './pascanu-fixtures';
+import { planOf } from './executor-fixtures';
 
 /**
  * Ω (models.md "Outputs and losses") against a direct computation here: an own forward of the RNN
@@ -39,7 +37,6 @@ function stack(layers: readonly Layer[]): GraphBuilder {
 }
 
 /** g = ∂L/∂h per layer, batch-major (B,T,H) copies. */
-type Saved = Map<string, Float64Array>;
 
 /**
  * Ω per layer, computed directly: h_t = φ(b + W h_{t−1} + U x_t) over each sample's valid steps,
@@ -87,31 +84,14 @@ function directOmega(layers: readonly Layer[], store: WeightStore, feed: BatchFe
   return out;
 }
 
-interface Setup {
-  readonly plan: Plan;
-  readonly store: WeightStore;
-  readonly feed: BatchFeed;
-  readonly exec: Executor;
-  readonly loss: number;
-  readonly lossGrads: Map<string, Float64Array>;
-  readonly g: Saved;
-}
-
-function setup(layers: readonly Layer[], fused: boolean, lengths = [4, 2, 3], T = 4): Setup {
-  const doc = stack(layers);
-  const plan = planOf(doc, { fused });
-  const store = randomWeights(plan, 5);
-  const feed = randomFeed(plan, lengths, T, 11);
-  const exec = new Executor(plan, store, referenceBackend);
-  const full = bpttGradients(exec, feed);
-  const g: Saved = new Map(layers.map((l) => [l.id, exec.gradient(plan.recurrences.find((r) => r.node === l.id)!.source).data]));
-  return { plan, store, feed, exec, loss: full.loss.total, lossGrads: full.grads, g };
+function setup(layers: readonly Layer[], fused: boolean, lengths = [4, 2, 3], T = 4): PascanuSetup {
+  return pascanuSetup(stack(layers), layers.map((l) => l.id), fused, lengths, T);
 }
 
 const NODES = (layers: readonly Layer[]) => stack(layers).nodes;
 
-function run(s: Setup, layers: readonly Layer[], config: PascanuConfig) {
-  return pascanuTerm(s.exec, resolvePascanu(s.plan, NODES(layers), config), { total: s.loss, grads: s.lossGrads });
+function run(s: PascanuSetup, layers: readonly Layer[], config: PascanuConfig) {
+  return pascanuOf(s, stack(layers), config);
 }
 
 const CASES: readonly { name: string; layers: Layer[] }[] = [
